@@ -1,0 +1,142 @@
+package dev.ippool.apiserver.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * JSON as kube-apiserver writes a custom resource: Go maps, so object keys in sorted order; compact, or indented
+ * by two spaces for {@code pretty}; a trailing newline. Sorted keys also make "did any byte change" a byte
+ * comparison.
+ */
+public final class Codec {
+
+    private final ObjectMapper json;
+    private final ObjectMapper yaml;
+
+    public Codec() {
+        this.json = new ObjectMapper()
+                .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true)
+                .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                // Big-number allocation keys are strings, but numbers in unknown fields must round-trip too.
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        this.json.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+        this.yaml = new ObjectMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build())
+                .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true)
+                .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    }
+
+    public ObjectMapper mapper() {
+        return json;
+    }
+
+    public ObjectMapper yamlMapper() {
+        return yaml;
+    }
+
+    public ObjectNode newObject() {
+        return json.createObjectNode();
+    }
+
+    /** Compact JSON plus the newline Go's json.Encoder appends. */
+    public byte[] encode(Object value) {
+        return encode(value, false);
+    }
+
+    public byte[] encode(Object value, boolean pretty) {
+        try {
+            String text = pretty ? json.writer(new GoPrettyPrinter()).writeValueAsString(value)
+                    : json.writeValueAsString(value);
+            return (text + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public byte[] encodeYaml(Object value) {
+        try {
+            return yaml.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String compact(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses trusted bytes (from storage). */
+    public ObjectNode decodeStored(byte[] bytes) {
+        try {
+            return (ObjectNode) json.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored object is not JSON", e);
+        }
+    }
+
+    /**
+     * Go's {@code json.MarshalIndent(v, "", "  ")}: {@code "key": value}, one array element per line, and
+     * {@code {}} / {@code []} for empty containers (Jackson's default prints {@code { }}).
+     */
+    static final class GoPrettyPrinter extends DefaultPrettyPrinter {
+        GoPrettyPrinter() {
+            super(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withRootSeparator(""));
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(indenter);
+            indentArraysWith(indenter);
+        }
+
+        GoPrettyPrinter(GoPrettyPrinter base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new GoPrettyPrinter(this);
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+            if (!_objectIndenter.isInline()) {
+                --_nesting;
+            }
+            if (nrOfEntries > 0) {
+                _objectIndenter.writeIndentation(g, _nesting);
+            }
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+            if (!_arrayIndenter.isInline()) {
+                --_nesting;
+            }
+            if (nrOfValues > 0) {
+                _arrayIndenter.writeIndentation(g, _nesting);
+            }
+            g.writeRaw(']');
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ippool.apiserver.http;
+
+import jakarta.ws.rs.container.ContainerResponseContext;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/** Headers kube-apiserver sets on every response. */
+public class CommonHeaders {
+
+    @ServerResponseFilter
+    public void add(ContainerResponseContext response) {
+        response.getHeaders().putSingle("Cache-Control", "no-cache, private");
+        response.getHeaders().putSingle("Audit-Id", UUID.randomUUID().toString());
+    }
+}

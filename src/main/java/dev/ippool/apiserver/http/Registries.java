@@ -1,0 +1,45 @@
+package dev.ippool.apiserver.http;
+
+import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.api.ResourceDefinition;
+import dev.ippool.apiserver.config.IppoolConfig;
+import dev.ippool.apiserver.kinds.Catalog;
+import dev.ippool.apiserver.registry.Deleter;
+import dev.ippool.apiserver.registry.Lister;
+import dev.ippool.apiserver.registry.Names;
+import dev.ippool.apiserver.registry.ResourceRegistry;
+import dev.ippool.apiserver.storage.Store;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** The registries of every served resource, built once from the {@link Catalog}. */
+@Singleton
+public class Registries {
+
+    /** Everything the HTTP layer needs for one resource. */
+    public record Entry(ResourceRegistry registry, Lister lister, Deleter deleter) {
+        public ResourceDefinition definition() {
+            return registry.definition();
+        }
+    }
+
+    private final List<Entry> entries;
+
+    public Registries(Store store, Codec codec, IppoolConfig config) {
+        Catalog catalog = Catalog.standard();
+        Names names = new Names();
+        this.entries = catalog.resources().stream().map(definition -> {
+            ResourceRegistry registry = new ResourceRegistry(definition, store, codec, names, Clock.systemUTC(),
+                    config.etcd().keyPrefix());
+            Lister lister = new Lister(registry);
+            return new Entry(registry, lister, new Deleter(registry, lister));
+        }).toList();
+    }
+
+    public Optional<Entry> find(String group, String version, String plural) {
+        return entries.stream().filter(e -> e.definition().group().equals(group)
+                && e.definition().version().equals(version) && e.definition().plural().equals(plural)).findFirst();
+    }
+}

@@ -1,0 +1,200 @@
+package dev.ippool.apiserver.http;
+
+import dev.ippool.apiserver.api.ApiException;
+import dev.ippool.apiserver.api.DeleteOptions;
+import dev.ippool.apiserver.api.ListOptions;
+import dev.ippool.apiserver.registry.Deleter;
+import dev.ippool.apiserver.registry.ResourceRegistry;
+import dev.ippool.apiserver.registry.Warnings;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/**
+ * The resource paths under {@code /apis/{group}/{version}}: thin, no storage. Each method parses its options
+ * once, picks the registry of the resource named in the path (unknown ones are the plain-text 404 kube's
+ * delegate answers), and writes the result.
+ */
+@Path("/apis/{group}/{version}")
+public class ResourceEndpoints {
+
+    private final Registries registries;
+    private final BodyDecoder decoder;
+    private final Responses responses;
+
+    public ResourceEndpoints(Registries registries, BodyDecoder decoder, Responses responses) {
+        this.registries = registries;
+        this.decoder = decoder;
+        this.responses = responses;
+    }
+
+    @GET
+    @Path("{plural}")
+    public Response listAllNamespaces(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("plural") String plural, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return list(entry(group, version, plural), null, uri, headers);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/{plural}")
+    public Response list(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural, @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        return list(entry(group, version, plural), namespace, uri, headers);
+    }
+
+    @POST
+    @Path("namespaces/{namespace}/{plural}")
+    public Response create(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural, @Context UriInfo uri,
+            @Context HttpHeaders headers, byte[] body) {
+        Registries.Entry entry = entry(group, version, plural);
+        Query query = new Query(uri.getQueryParameters());
+        Warnings warnings = new Warnings();
+        var created = entry.registry().create(namespace, decoder.object(contentType(headers), body),
+                query.writeOptions(), warnings);
+        return responses.respond(201, created, headers, query, warnings);
+    }
+
+    /** kube's create handler ignores a name in the path: the body names the object. */
+    @POST
+    @Path("namespaces/{namespace}/{plural}/{name}")
+    public Response createNamed(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural, @Context UriInfo uri,
+            @Context HttpHeaders headers, byte[] body) {
+        return create(group, version, namespace, plural, uri, headers, body);
+    }
+
+    @DELETE
+    @Path("namespaces/{namespace}/{plural}")
+    public Response deleteCollection(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural, @Context UriInfo uri,
+            @Context HttpHeaders headers, byte[] body) {
+        Registries.Entry entry = entry(group, version, plural);
+        Query query = new Query(uri.getQueryParameters());
+        ListOptions listOptions = query.listOptions();
+        DeleteOptions options = deleteOptions(query, headers, body);
+        return responses.ok(entry.deleter().deleteCollection(namespace, listOptions, options), headers, query, null);
+    }
+
+    @PUT
+    @Path("namespaces/{namespace}/{plural}")
+    public Response updateCollection(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("plural") String plural) {
+        entry(group, version, plural);
+        throw ApiException.badRequest("name must be provided");
+    }
+
+    @PATCH
+    @Path("namespaces/{namespace}/{plural}")
+    public Response patchCollection(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("plural") String plural) {
+        return updateCollection(group, version, plural);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/{plural}/{name}")
+    public Response get(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural,
+            @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
+        Registries.Entry entry = entry(group, version, plural);
+        Query query = new Query(uri.getQueryParameters());
+        return responses.ok(entry.registry().get(namespace, name, query.string("resourceVersion")), headers, query,
+                null);
+    }
+
+    @PUT
+    @Path("namespaces/{namespace}/{plural}/{name}")
+    public Response update(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural,
+            @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+        Registries.Entry entry = entry(group, version, plural);
+        Query query = new Query(uri.getQueryParameters());
+        Warnings warnings = new Warnings();
+        var updated = entry.registry().update(namespace, name, decoder.object(contentType(headers), body),
+                query.writeOptions(), warnings);
+        return responses.ok(updated, headers, query, warnings);
+    }
+
+    @PATCH
+    @Path("namespaces/{namespace}/{plural}/{name}")
+    public Response patch(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural,
+            @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+        Registries.Entry entry = entry(group, version, plural);
+        Query query = new Query(uri.getQueryParameters());
+        ResourceRegistry.PatchType type = switch (BodyDecoder.mediaType(contentType(headers))) {
+            case "application/json-patch+json" -> ResourceRegistry.PatchType.JSON_PATCH;
+            case "application/merge-patch+json" -> ResourceRegistry.PatchType.MERGE_PATCH;
+            // server-side apply is not served yet: say so with the media types that are
+            case "application/apply-patch+yaml" -> throw ApiException.unsupportedMediaType(
+                    "application/json-patch+json, application/merge-patch+json");
+            default -> throw ApiException.unsupportedMediaType(
+                    "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        };
+        decoder.checkSize(body.length);
+        Warnings warnings = new Warnings();
+        var patched = entry.registry().patch(namespace, name, type, decoder.patch(body), query.writeOptions(),
+                warnings);
+        return responses.ok(patched, headers, query, warnings);
+    }
+
+    @DELETE
+    @Path("namespaces/{namespace}/{plural}/{name}")
+    public Response delete(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("namespace") String namespace, @PathParam("plural") String plural,
+            @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+        Registries.Entry entry = entry(group, version, plural);
+        Query query = new Query(uri.getQueryParameters());
+        Deleter.Outcome outcome = entry.deleter().delete(namespace, name, deleteOptions(query, headers, body));
+        return responses.respond(outcome.code(), outcome.body(), headers, query, null);
+    }
+
+    /** IPPool has no subresources: kube answers any of them with a NotFound Status for the object. */
+    @Path("namespaces/{namespace}/{plural}/{name}/{subresource}")
+    public Subresource subresource(@PathParam("group") String group, @PathParam("version") String version,
+            @PathParam("plural") String plural, @PathParam("name") String name) {
+        Registries.Entry entry = entry(group, version, plural);
+        throw ApiException.notFound(entry.definition().groupResource(), name);
+    }
+
+    /** Never instantiated: the locator above always throws. */
+    public static final class Subresource {
+    }
+
+    private Response list(Registries.Entry entry, String namespace, UriInfo uri, HttpHeaders headers) {
+        Query query = new Query(uri.getQueryParameters());
+        ListOptions options = query.listOptions();
+        if (options.watch()) {
+            throw ApiException.of(405, "MethodNotAllowed", "watch is not supported on resources of kind "
+                    + dev.ippool.apiserver.api.FieldError.quote(entry.definition().groupResource().toString()));
+        }
+        var result = entry.lister().list(namespace, options);
+        return responses.ok(entry.lister().toListObject(result), headers, query, null);
+    }
+
+    private DeleteOptions deleteOptions(Query query, HttpHeaders headers, byte[] body) {
+        // kube reads the query only when the body is empty
+        if (body == null || body.length == 0) {
+            return query.deleteOptions();
+        }
+        return decoder.deleteOptions(contentType(headers), body);
+    }
+
+    private Registries.Entry entry(String group, String version, String plural) {
+        return registries.find(group, version, plural).orElseThrow(NotFoundException::new);
+    }
+
+    private static String contentType(HttpHeaders headers) {
+        return headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+    }
+}

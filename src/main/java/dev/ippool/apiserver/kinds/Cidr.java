@@ -1,0 +1,63 @@
+package dev.ippool.apiserver.kinds;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A CIDR as Go's {@code net.ParseCIDR} reads it (Whereabouts parses {@code spec.range} with it): an IPv4 or IPv6
+ * literal, a slash, a prefix length. Never resolves names.
+ *
+ * @param address the address bytes (4 or 16)
+ * @param prefix  the prefix length
+ */
+public record Cidr(byte[] address, int prefix) {
+
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+            + "(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+
+    public static Optional<Cidr> parse(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0 || slash != text.lastIndexOf('/')) {
+            return Optional.empty();
+        }
+        String ip = text.substring(0, slash);
+        String bits = text.substring(slash + 1);
+        if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)
+                || (bits.length() > 1 && bits.charAt(0) == '0')) {
+            return Optional.empty();
+        }
+        int prefix = Integer.parseInt(bits);
+        byte[] address;
+        if (IPV4.matcher(ip).matches()) {
+            address = literal(ip);
+        } else if (ip.contains(":") && IPV6_CHARS.matcher(ip).matches()) {
+            address = literal(ip);
+            // an IPv4-mapped literal parses to 4 bytes in Java; Go keeps it as IPv6
+            if (address != null && address.length == 4) {
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(address, 0, mapped, 12, 4);
+                address = mapped;
+            }
+        } else {
+            return Optional.empty();
+        }
+        if (address == null || prefix > address.length * 8) {
+            return Optional.empty();
+        }
+        return Optional.of(new Cidr(address, prefix));
+    }
+
+    private static byte[] literal(String ip) {
+        try {
+            // only ever called with a validated literal: getByName does no lookup for literals
+            return InetAddress.getByName(ip).getAddress();
+        } catch (UnknownHostException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.ippool.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ippool.apiserver.api.ApiException;
+import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.api.FieldError;
+import dev.ippool.apiserver.api.GroupResource;
+import dev.ippool.apiserver.api.ResourceDefinition;
+import dev.ippool.apiserver.api.Status;
+import dev.ippool.apiserver.api.WriteOptions;
+import dev.ippool.apiserver.storage.KeyValue;
+import dev.ippool.apiserver.storage.Snapshot;
+import dev.ippool.apiserver.storage.StorageException;
+import dev.ippool.apiserver.storage.Store;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The verbs on single objects of one resource, generic over its {@link ResourceDefinition}: kube's
+ * {@code registry/generic/registry/store.go} for create, get, update and patch. Blocking; call from a worker.
+ */
+public final class ResourceRegistry {
+
+    /** Whether a PATCH body is an RFC 6902 JSON patch or an RFC 7386 merge patch. */
+    public enum PatchType { JSON_PATCH, MERGE_PATCH }
+
+    private static final int GENERATE_NAME_ATTEMPTS = 8;
+    private static final int MAX_PATCH_ATTEMPTS = 1000;
+
+    private final ResourceDefinition definition;
+    private final Store store;
+    private final Codec codec;
+    private final Names names;
+    private final Strategy strategy;
+    private final Keys keys;
+
+    public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
+            String keyPrefix) {
+        this.definition = definition;
+        this.store = store;
+        this.codec = codec;
+        this.names = names;
+        this.strategy = new Strategy(definition, codec, clock);
+        this.keys = new Keys(keyPrefix, definition);
+    }
+
+    public ResourceDefinition definition() {
+        return definition;
+    }
+
+    Keys keys() {
+        return keys;
+    }
+
+    Strategy strategy() {
+        return strategy;
+    }
+
+    Store store() {
+        return store;
+    }
+
+    Codec codec() {
+        return codec;
+    }
+
+    /** GET: 404 if absent; {@code resourceVersion} N ahead of the store is 504 as in kube. */
+    public ObjectNode get(String namespace, String name, String resourceVersion) {
+        keys.checkName(name);
+        long minimum = OptionChecks.resourceVersion(resourceVersion);
+        Snapshot snapshot = call("get", name, () -> store.get(keys.key(namespace, name)));
+        if (minimum > snapshot.revision()) {
+            throw StorageErrors.tooLargeResourceVersion(minimum, snapshot.revision());
+        }
+        return snapshot.value().map(this::decode).orElseThrow(() -> ApiException.notFound(resource(), name));
+    }
+
+    /** POST: the created object, with its resourceVersion (none under dryRun). */
+    public ObjectNode create(String namespace, Body body, WriteOptions options, Warnings warnings) {
+        OptionChecks.write("CreateOptions", options, false);
+        Namespaces.requireExists(namespace);
+        Strategy.Decoded decoded = strategy.decode(body.value(), body.duplicates(), options.fieldValidation(),
+                Strategy.Mode.BODY, warnings);
+        ObjectNode metadata = decoded.metadata();
+        Namespaces.matchRequest(namespace, metadata);
+        strategy.prepareForCreate(metadata);
+        String generateName = MetaRules.text(metadata, "generateName");
+        boolean generated = MetaRules.text(metadata, "name").isEmpty() && !generateName.isEmpty();
+        if (generated) {
+            metadata.put("name", names.generate(generateName));
+        }
+        List<FieldError> errs = strategy.validate(decoded, null);
+        if (!errs.isEmpty()) {
+            throw strategy.invalid(MetaRules.text(metadata, "name"), errs);
+        }
+        if (!MetaRules.text(metadata, "resourceVersion").isEmpty()) {
+            // kube answers 500 with this text; it is the client's mistake, so 400 (a deliberate difference)
+            throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
+        }
+        warn(decoded.object(), warnings);
+        for (int attempt = 1; ; attempt++) {
+            String name = MetaRules.text(metadata, "name");
+            try {
+                return createOnce(namespace, name, decoded.object(), options.isDryRun());
+            } catch (StorageException.AlreadyExists e) {
+                if (!generated) {
+                    throw alreadyExists(name, e.current());
+                }
+                if (attempt == GENERATE_NAME_ATTEMPTS) {
+                    ApiException base = ApiException.alreadyExists(resource(), name);
+                    throw new ApiException(Status.failure(409, "AlreadyExists", base.getMessage()
+                            + ", the server was not able to generate a unique name for the object",
+                            base.status().details().withRetryAfter(1)));
+                }
+                metadata.put("name", names.generate(generateName));
+            } catch (StorageException e) {
+                throw StorageErrors.interpret(e, resource(), "create", name);
+            }
+        }
+    }
+
+    private ObjectNode createOnce(String namespace, String name, ObjectNode object, boolean dryRun) {
+        String key = keys.key(namespace, name);
+        if (dryRun) {
+            // kube's dry-run storage still answers AlreadyExists for an existing key
+            store.get(key).value().ifPresent(kv -> {
+                throw new StorageException.AlreadyExists(kv);
+            });
+            return object;
+        }
+        long revision = store.create(key, encode(object));
+        ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(revision));
+        return object;
+    }
+
+    private ApiException alreadyExists(String name, KeyValue current) {
+        ApiException base = ApiException.alreadyExists(resource(), name);
+        if (decode(current).path("metadata").has("deletionTimestamp")) {
+            return new ApiException(Status.failure(409, "AlreadyExists", "object is being deleted: "
+                    + base.getMessage(), base.status().details()));
+        }
+        return base;
+    }
+
+    /** PUT: replaces an existing object; never creates (404), requires its resourceVersion (422, then 409). */
+    public ObjectNode update(String namespace, String name, Body body, WriteOptions options, Warnings warnings) {
+        keys.checkName(name);
+        OptionChecks.write("UpdateOptions", options, false);
+        Strategy.Decoded decoded = strategy.decode(body.value(), body.duplicates(), options.fieldValidation(),
+                Strategy.Mode.BODY, warnings);
+        Namespaces.matchRequest(namespace, decoded.metadata());
+        Namespaces.matchName(name, decoded.metadata());
+        KeyValue current = read(namespace, name, "update");
+        String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
+        if (rv.isEmpty()) {
+            throw ApiException.invalid(resource().toString(), definition.group(), definition.plural(), name,
+                    List.of(FieldError.invalid("metadata.resourceVersion", new FieldError.GoLiteral("0x0"),
+                            "must be specified for an update")));
+        }
+        if (!rv.equals(Long.toString(current.modRevision()))) {
+            throw conflict(name);
+        }
+        try {
+            return write(namespace, name, decoded, current, options.isDryRun(), warnings);
+        } catch (StorageException.Conflict e) {
+            throw conflict(name);
+        }
+    }
+
+    /**
+     * PATCH: applies the patch to the stored object and updates it. On a lost race the whole patch is applied
+     * again to the new state, {@code test} operations included, so a stale {@code test} of resourceVersion
+     * becomes 422 (which Whereabouts retries) and never a 409 (which it does not).
+     */
+    public ObjectNode patch(String namespace, String name, PatchType type, JsonNode patch, WriteOptions options,
+            Warnings warnings) {
+        keys.checkName(name);
+        OptionChecks.write("PatchOptions", options, false);
+        ArrayNode ops = type == PatchType.JSON_PATCH ? Patches.parseJsonPatch(patch) : null;
+        for (int attempt = 1; ; attempt++) {
+            KeyValue current = read(namespace, name, "patch");
+            ObjectNode currentObject = decode(current);
+            JsonNode patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
+                    : Patches.applyMergePatch(patch, currentObject);
+            Warnings attemptWarnings = new Warnings();
+            Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
+                    Strategy.Mode.PATCH, attemptWarnings);
+            Namespaces.matchRequest(namespace, decoded.metadata());
+            Namespaces.matchName(name, decoded.metadata());
+            String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
+            if (rv.isEmpty()) {
+                decoded.metadata().put("resourceVersion", Long.toString(current.modRevision()));
+            } else if (!rv.equals(Long.toString(current.modRevision()))) {
+                throw conflict(name);
+            }
+            try {
+                ObjectNode result = write(namespace, name, decoded, current, options.isDryRun(), attemptWarnings);
+                attemptWarnings.messages().forEach(warnings::add);
+                return result;
+            } catch (StorageException.Conflict e) {
+                // someone else wrote first: re-read and re-apply the whole patch (bounded, in case of a storm)
+                if (attempt == MAX_PATCH_ATTEMPTS) {
+                    throw conflict(name);
+                }
+            }
+        }
+    }
+
+    /**
+     * The shared tail of update and patch: update rules, validation, finalizer-driven deletion, no-op detection
+     * and the conditional write. Throws {@link StorageException.Conflict} for the caller to decide on.
+     */
+    private ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
+            boolean dryRun, Warnings warnings) {
+        ObjectNode old = decode(current);
+        ObjectNode object = decoded.object();
+        strategy.prepareForUpdate(object, old);
+        List<FieldError> errs = strategy.validate(decoded, old);
+        if (!errs.isEmpty()) {
+            throw strategy.invalid(name, errs);
+        }
+        warn(object, warnings);
+        String key = keys.key(namespace, name);
+        ObjectNode metadata = decoded.metadata();
+        try {
+            if (metadata.has("deletionTimestamp") && MetaRules.strings(metadata.get("finalizers")).isEmpty()) {
+                // the last finalizer is gone from an object being deleted: delete it now
+                if (!dryRun) {
+                    long revision = store.delete(key, current.modRevision());
+                    metadata.put("resourceVersion", Long.toString(revision));
+                }
+                return object;
+            }
+            byte[] bytes = encode(object);
+            if (Arrays.equals(bytes, current.value()) || dryRun) {
+                metadata.put("resourceVersion", Long.toString(current.modRevision()));
+                return Arrays.equals(bytes, current.value()) ? old : object;
+            }
+            long revision = store.update(key, bytes, current.modRevision());
+            metadata.put("resourceVersion", Long.toString(revision));
+            return object;
+        } catch (StorageException.Conflict e) {
+            throw e;
+        } catch (StorageException e) {
+            throw StorageErrors.interpret(e, resource(), "update", name);
+        }
+    }
+
+    KeyValue read(String namespace, String name, String operation) {
+        Snapshot snapshot = call(operation.equals("patch") ? "get" : operation, name,
+                () -> store.get(keys.key(namespace, name)));
+        return snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name));
+    }
+
+    ApiException conflict(String name) {
+        return ApiException.conflict(resource(), name,
+                "the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    /** The object as clients see it: the stored JSON with resourceVersion set to the key's mod revision. */
+    ObjectNode decode(KeyValue kv) {
+        ObjectNode object = codec.decodeStored(kv.value());
+        ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
+        return object;
+    }
+
+    /** The stored form: resourceVersion and selfLink are never stored, as in kube's PrepareObjectForStorage. */
+    byte[] encode(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        ObjectNode metadata = (ObjectNode) copy.get("metadata");
+        metadata.remove("resourceVersion");
+        metadata.remove("selfLink");
+        return codec.encode(copy);
+    }
+
+    private void warn(ObjectNode object, Warnings warnings) {
+        definition.advisor().apply(object).forEach(warnings::add);
+    }
+
+    GroupResource resource() {
+        return definition.groupResource();
+    }
+
+    <T> T call(String operation, String name, java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (StorageException e) {
+            throw StorageErrors.interpret(e, resource(), operation, name);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.ippool.apiserver.storage.etcd;
+
+import dev.ippool.apiserver.storage.KeyValue;
+import dev.ippool.apiserver.storage.ListRequest;
+import dev.ippool.apiserver.storage.Page;
+import dev.ippool.apiserver.storage.Snapshot;
+import dev.ippool.apiserver.storage.StorageException;
+import dev.ippool.apiserver.storage.Store;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link Store} on etcd v3, written the way kube-apiserver's etcd3 store writes: a create is a transaction on
+ * {@code create_revision == 0}, an update or delete a transaction on {@code mod_revision}, and the losing branch
+ * of each transaction reads the current value so a retry needs no second round trip.
+ */
+public final class EtcdStore implements Store, AutoCloseable {
+
+    private final Client client;
+    private final KV kv;
+    private final long timeoutMillis;
+
+    public EtcdStore(Client client, Duration timeout) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    /** Builds a jetcd client whose inbound limit allows large pools and lists. */
+    public static Client connect(List<String> endpoints, Duration timeout, int maxInboundBytes) {
+        return Client.builder()
+                .endpoints(endpoints.toArray(String[]::new))
+                .maxInboundMessageSize(maxInboundBytes)
+                .connectTimeout(timeout)
+                // jetcd retries unavailable endpoints by itself; bound it by our own deadline.
+                .retryMaxDuration(timeout)
+                .build();
+    }
+
+    @Override
+    public Snapshot get(String key) {
+        GetResponse response = await(kv.get(bytes(key)), "get");
+        Optional<KeyValue> value = response.getKvs().stream().findFirst().map(EtcdStore::toKeyValue);
+        return new Snapshot(value, response.getHeader().getRevision());
+    }
+
+    @Override
+    public Page list(ListRequest request) {
+        String start = request.startKey() == null ? request.prefix() : request.startKey();
+        GetOption option = GetOption.builder()
+                .withRange(bytes(rangeEnd(request.prefix())))
+                .withRevision(request.revision())
+                .withLimit(request.limit())
+                .build();
+        GetResponse response = await(kv.get(bytes(start), option), "list", request.revision());
+        List<KeyValue> items = response.getKvs().stream().map(EtcdStore::toKeyValue).toList();
+        long revision = response.getHeader().getRevision();
+        return new Page(items, revision, response.isMore(), Math.max(0, response.getCount() - items.size()));
+    }
+
+    @Override
+    public long create(String key, byte[] value) {
+        ByteSequence k = bytes(key);
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(), "create");
+        if (!response.isSucceeded()) {
+            throw new StorageException.AlreadyExists(current(response).orElseThrow());
+        }
+        return response.getHeader().getRevision();
+    }
+
+    @Override
+    public long update(String key, byte[] value, long expectedModRevision) {
+        ByteSequence k = bytes(key);
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(), "update");
+        if (!response.isSucceeded()) {
+            throw lost(key, response);
+        }
+        return response.getHeader().getRevision();
+    }
+
+    @Override
+    public long delete(String key, long expectedModRevision) {
+        ByteSequence k = bytes(key);
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.delete(k, DeleteOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(), "delete");
+        if (!response.isSucceeded()) {
+            throw lost(key, response);
+        }
+        return response.getHeader().getRevision();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static StorageException lost(String key, TxnResponse response) {
+        return current(response).<StorageException>map(StorageException.Conflict::new)
+                .orElseGet(() -> new StorageException.NotFound(key));
+    }
+
+    private static Optional<KeyValue> current(TxnResponse response) {
+        return response.getGetResponses().stream().flatMap(r -> r.getKvs().stream()).findFirst()
+                .map(EtcdStore::toKeyValue);
+    }
+
+    private <T> T await(CompletableFuture<T> future, String operation) {
+        return await(future, operation, 0);
+    }
+
+    private <T> T await(CompletableFuture<T> future, String operation, long revision) {
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StorageException.Unavailable("etcd " + operation + " timed out after " + timeoutMillis + " ms", e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StorageException.Unavailable("interrupted while waiting for etcd " + operation, e);
+        } catch (ExecutionException e) {
+            throw EtcdErrors.translate(operation, revision, e.getCause());
+        }
+    }
+
+    static KeyValue toKeyValue(io.etcd.jetcd.KeyValue kv) {
+        return new KeyValue(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
+                kv.getCreateRevision(), kv.getModRevision());
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** The smallest key greater than every key with this prefix: the last byte plus one. */
+    static String rangeEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+}
