@@ -49,7 +49,11 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .endpoints(endpoints.toArray(String[]::new))
                 .maxInboundMessageSize(maxInboundBytes)
                 .connectTimeout(timeout)
-                // jetcd retries unavailable endpoints by itself; bound it by our own deadline.
+                // jetcd retries unavailable endpoints by itself; keep its retries inside our own deadline
+                // (its policy requires the max duration to exceed the first delay).
+                .retryDelay(Math.max(10, timeout.toMillis() / 10))
+                .retryMaxDelay(Math.max(20, timeout.toMillis() / 2))
+                .retryChronoUnit(java.time.temporal.ChronoUnit.MILLIS)
                 .retryMaxDuration(timeout)
                 .build();
     }

@@ -1,0 +1,166 @@
+package dev.ippool.apiserver.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Store} keeps, run against each implementation (as kube's storage/testing suite is
+ * run against etcd3 and the cacher).
+ */
+public abstract class StoreContract {
+
+    protected abstract Store store();
+
+    /** Makes the store forget history up to and including {@code revision}. */
+    protected abstract void compact(long revision);
+
+    private String prefix;
+
+    @BeforeEach
+    void freshPrefix() {
+        prefix = "/contract/" + UUID.randomUUID() + "/";
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("create then get returns the value with create and mod revision equal to the write's revision")
+    void createThenGet() {
+        long rev = store().create(prefix + "a", bytes("one"));
+        Snapshot snapshot = store().get(prefix + "a");
+        assertThat(snapshot.value()).isPresent();
+        KeyValue kv = snapshot.value().get();
+        assertThat(kv.valueAsString()).isEqualTo("one");
+        assertThat(kv.createRevision()).isEqualTo(rev);
+        assertThat(kv.modRevision()).isEqualTo(rev);
+        assertThat(snapshot.revision()).isGreaterThanOrEqualTo(rev);
+    }
+
+    @Test
+    @DisplayName("get of an absent key is empty, not an error, and still reports the store revision")
+    void getAbsent() {
+        long rev = store().create(prefix + "other", bytes("x"));
+        Snapshot snapshot = store().get(prefix + "missing");
+        assertThat(snapshot.value()).isEmpty();
+        assertThat(snapshot.revision()).isGreaterThanOrEqualTo(rev);
+    }
+
+    @Test
+    @DisplayName("create of an existing key fails with AlreadyExists carrying the current value")
+    void createExisting() {
+        long rev = store().create(prefix + "a", bytes("one"));
+        assertThatThrownBy(() -> store().create(prefix + "a", bytes("two")))
+                .isInstanceOfSatisfying(StorageException.AlreadyExists.class, e -> {
+                    assertThat(e.current().valueAsString()).isEqualTo("one");
+                    assertThat(e.current().modRevision()).isEqualTo(rev);
+                });
+    }
+
+    @Test
+    @DisplayName("update on the current mod revision writes and moves the revision forward")
+    void updateCurrent() {
+        long rev = store().create(prefix + "a", bytes("one"));
+        long next = store().update(prefix + "a", bytes("two"), rev);
+        assertThat(next).isGreaterThan(rev);
+        KeyValue kv = store().get(prefix + "a").value().orElseThrow();
+        assertThat(kv.valueAsString()).isEqualTo("two");
+        assertThat(kv.modRevision()).isEqualTo(next);
+        assertThat(kv.createRevision()).isEqualTo(rev);
+    }
+
+    @Test
+    @DisplayName("update on a stale revision fails with Conflict carrying the winner, and writes nothing")
+    void updateStale() {
+        long rev = store().create(prefix + "a", bytes("one"));
+        long winner = store().update(prefix + "a", bytes("two"), rev);
+        assertThatThrownBy(() -> store().update(prefix + "a", bytes("three"), rev))
+                .isInstanceOfSatisfying(StorageException.Conflict.class, e -> {
+                    assertThat(e.current().valueAsString()).isEqualTo("two");
+                    assertThat(e.current().modRevision()).isEqualTo(winner);
+                });
+        assertThat(store().get(prefix + "a").value().orElseThrow().valueAsString()).isEqualTo("two");
+    }
+
+    @Test
+    @DisplayName("update and delete of an absent key fail with NotFound")
+    void absentWrites() {
+        assertThatThrownBy(() -> store().update(prefix + "nope", bytes("x"), 5))
+                .isInstanceOf(StorageException.NotFound.class);
+        assertThatThrownBy(() -> store().delete(prefix + "nope", 5)).isInstanceOf(StorageException.NotFound.class);
+    }
+
+    @Test
+    @DisplayName("delete on the current revision removes the key; on a stale one it conflicts and keeps it")
+    void deleteConditional() {
+        long rev = store().create(prefix + "a", bytes("one"));
+        long next = store().update(prefix + "a", bytes("two"), rev);
+        assertThatThrownBy(() -> store().delete(prefix + "a", rev)).isInstanceOf(StorageException.Conflict.class);
+        assertThat(store().get(prefix + "a").value()).isPresent();
+        long deleted = store().delete(prefix + "a", next);
+        assertThat(deleted).isGreaterThan(next);
+        assertThat(store().get(prefix + "a").value()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("list returns keys under the prefix only, in byte order, with the store revision")
+    void listOrder() {
+        store().create(prefix + "b", bytes("2"));
+        store().create(prefix + "a", bytes("1"));
+        long last = store().create(prefix + "c/x", bytes("3"));
+        store().create(prefix.substring(0, prefix.length() - 1) + "0", bytes("outside"));
+        Page page = store().list(ListRequest.all(prefix));
+        assertThat(page.items()).extracting(KeyValue::key)
+                .containsExactly(prefix + "a", prefix + "b", prefix + "c/x");
+        assertThat(page.revision()).isGreaterThan(last);
+        assertThat(page.more()).isFalse();
+        assertThat(page.remaining()).isZero();
+    }
+
+    @Test
+    @DisplayName("list with a limit and a start key pages through, reporting more and remaining")
+    void listPaging() {
+        for (String k : List.of("a", "b", "c", "d", "e")) {
+            store().create(prefix + k, bytes(k));
+        }
+        Page first = store().list(new ListRequest(prefix, null, 0, 2));
+        assertThat(first.items()).extracting(KeyValue::valueAsString).containsExactly("a", "b");
+        assertThat(first.more()).isTrue();
+        assertThat(first.remaining()).isEqualTo(3);
+        Page second = store().list(new ListRequest(prefix, prefix + "b\u0000", first.revision(), 2));
+        assertThat(second.items()).extracting(KeyValue::valueAsString).containsExactly("c", "d");
+        assertThat(second.revision()).isEqualTo(first.revision());
+        assertThat(second.remaining()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("list at an older revision sees the state of that revision")
+    void listAtRevision() {
+        long rev = store().create(prefix + "a", bytes("old"));
+        store().update(prefix + "a", bytes("new"), rev);
+        store().create(prefix + "b", bytes("later"));
+        Page page = store().list(new ListRequest(prefix, null, rev, 0));
+        assertThat(page.items()).extracting(KeyValue::valueAsString).containsExactly("old");
+    }
+
+    @Test
+    @DisplayName("list at a compacted revision fails with Compacted; ahead of the store with FutureRevision")
+    void listOutOfHistory() {
+        long rev = store().create(prefix + "a", bytes("1"));
+        long next = store().update(prefix + "a", bytes("2"), rev);
+        compact(next);
+        assertThatThrownBy(() -> store().list(new ListRequest(prefix, null, rev, 0)))
+                .isInstanceOf(StorageException.Compacted.class);
+        assertThatThrownBy(() -> store().list(new ListRequest(prefix, null, next + 1_000_000, 0)))
+                .isInstanceOfSatisfying(StorageException.FutureRevision.class,
+                        e -> assertThat(e.requested()).isEqualTo(next + 1_000_000));
+    }
+}
