@@ -56,7 +56,8 @@ final class SchemaCheck {
                 }
             }
         }
-        return new Result(List.copyOf(unknown), List.copyOf(errors));
+        // reported in sorted order, as kube sorts the pruned paths
+        return new Result(unknown.stream().sorted().toList(), List.copyOf(errors));
     }
 
     private static void validate(JsonNode node, Schema schema, String path, List<String> unknown,
