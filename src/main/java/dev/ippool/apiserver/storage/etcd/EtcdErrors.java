@@ -20,12 +20,12 @@ final class EtcdErrors {
             return new StorageException.FutureRevision(revision, 0);
         }
         // etcd's --max-request-bytes answers "request is too large"; past gRPC's own receive limit the server
-        // answers RESOURCE_EXHAUSTED before etcd sees the request.
-        if (message.contains("request is too large") || message.contains("larger than max")) {
-            return new StorageException.TooLarge(message, error);
-        }
-        if (error instanceof StatusRuntimeException grpc
-                && grpc.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        // answers RESOURCE_EXHAUSTED before etcd sees the request. Only a write can be too large for etcd: a
+        // read over our inbound limit is our configuration, not the client's request.
+        boolean write = !operation.equals("get") && !operation.equals("list");
+        boolean exhausted = error instanceof StatusRuntimeException grpc
+                && grpc.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED;
+        if (write && (message.contains("request is too large") || message.contains("larger than max") || exhausted)) {
             return new StorageException.TooLarge(message, error);
         }
         if (error instanceof EtcdException || error instanceof StatusRuntimeException) {

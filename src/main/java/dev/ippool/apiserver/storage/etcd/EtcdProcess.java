@@ -51,7 +51,7 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private static EtcdProcess start(Path dataDir, boolean deleteDataDir) {
-        String binary = findOnPath("etcd");
+        String binary = findOnPath("etcd", System.getenv().getOrDefault("PATH", ""));
         IllegalStateException last = null;
         // Free ports can be taken between probing and binding; a couple of attempts cover that race.
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -138,8 +138,8 @@ public final class EtcdProcess implements AutoCloseable {
         return false;
     }
 
-    static String findOnPath(String name) {
-        String path = System.getenv().getOrDefault("PATH", "");
+    /** The executable {@code name} in a PATH-style list of directories, or the install hint as an error. */
+    static String findOnPath(String name, String path) {
         for (String dir : path.split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {

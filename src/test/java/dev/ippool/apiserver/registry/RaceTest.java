@@ -1,0 +1,159 @@
+package dev.ippool.apiserver.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ippool.apiserver.api.ApiException;
+import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.api.WriteOptions;
+import dev.ippool.apiserver.kinds.IPPool;
+import dev.ippool.apiserver.storage.KeyValue;
+import dev.ippool.apiserver.storage.ListRequest;
+import dev.ippool.apiserver.storage.Page;
+import dev.ippool.apiserver.storage.Snapshot;
+import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.etcd.EtcdProcess;
+import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the registry does when another writer wins the race between its read and its conditional write. A
+ * decorator around the real etcd store makes the race deterministic: just before the registry's next update it
+ * performs another real write to the same key.
+ */
+class RaceTest {
+
+    private static EtcdProcess etcd;
+    private static EtcdStore etcdStore;
+    private final Codec codec = new Codec();
+
+    @BeforeAll
+    static void start() {
+        etcd = EtcdProcess.startTemporary();
+        etcdStore = new EtcdStore(EtcdStore.connect(List.of(etcd.clientUrl()), Duration.ofSeconds(5), 1 << 24),
+                Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() {
+        etcdStore.close();
+        etcd.close();
+    }
+
+    /** Runs {@code interloper} once, right before the next update reaches etcd. */
+    static final class RacingStore implements Store {
+        final AtomicReference<Runnable> interloper = new AtomicReference<>();
+
+        @Override
+        public Snapshot get(String key) {
+            return etcdStore.get(key);
+        }
+
+        @Override
+        public Page list(ListRequest request) {
+            return etcdStore.list(request);
+        }
+
+        @Override
+        public long create(String key, byte[] value) {
+            return etcdStore.create(key, value);
+        }
+
+        @Override
+        public long update(String key, byte[] value, long expectedModRevision) {
+            Runnable r = interloper.getAndSet(null);
+            if (r != null) {
+                r.run();
+            }
+            return etcdStore.update(key, value, expectedModRevision);
+        }
+
+        @Override
+        public long delete(String key, long expectedModRevision) {
+            return etcdStore.delete(key, expectedModRevision);
+        }
+    }
+
+    private final RacingStore store = new RacingStore();
+    private final ResourceRegistry registry = new ResourceRegistry(IPPool.definition(), store, codec, new Names(),
+            Clock.systemUTC(), "/registry");
+    private final String ns = "r-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private String createPool() throws Exception {
+        Body body = new Body(codec.mapper().readTree("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"range\":"
+                + "\"10.0.0.0/24\",\"allocations\":{}}}"), List.of());
+        return registry.create(ns, body, WriteOptions.none(), new Warnings()).path("metadata")
+                .path("resourceVersion").asText();
+    }
+
+    /** Another writer adds allocation {@code key}, with a real conditional write. */
+    private Runnable otherWriterAdds(String key) {
+        return () -> {
+            KeyValue kv = etcdStore.get("/registry/whereabouts.cni.cncf.io/ippools/" + ns + "/p").value().orElseThrow();
+            ObjectNode object = codec.decodeStored(kv.value());
+            ((ObjectNode) object.path("spec").path("allocations")).putObject(key).put("id", "other")
+                    .put("podref", "x/other");
+            etcdStore.update(kv.key(), codec.encode(object), kv.modRevision());
+        };
+    }
+
+    private ObjectNode jsonPatch(String ops) throws Exception {
+        return registry.patch(ns, "p", ResourceRegistry.PatchType.JSON_PATCH, codec.mapper().readTree(ops),
+                WriteOptions.none(), new Warnings());
+    }
+
+    @Test
+    @DisplayName("a patch without a resourceVersion test is re-applied to the winner's state and lands")
+    void patchReapplied() throws Exception {
+        createPool();
+        store.interloper.set(otherWriterAdds("7"));
+        ObjectNode result = jsonPatch("[{\"op\":\"add\",\"path\":\"/spec/allocations/1\",\"value\":{\"id\":\"mine\","
+                + "\"podref\":\"x/mine\"}}]");
+        assertThat(result.path("spec").path("allocations").has("7")).isTrue();
+        assertThat(result.path("spec").path("allocations").path("1").path("id").asText()).isEqualTo("mine");
+        assertThat(store.interloper.get()).isNull();
+    }
+
+    @Test
+    @DisplayName("a patch whose resourceVersion test goes stale in the race is 422 Invalid, never 409")
+    void staleTestIsInvalid() throws Exception {
+        String rv = createPool();
+        store.interloper.set(otherWriterAdds("7"));
+        assertThatThrownBy(() -> jsonPatch("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
+                + rv + "\"},{\"op\":\"add\",\"path\":\"/spec/allocations/7\",\"value\":{\"id\":\"mine\","
+                + "\"podref\":\"x/mine\"}}]"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(422);
+                    assertThat(e.status().reason()).isEqualTo("Invalid");
+                    assertThat(e.status().message())
+                            .isEqualTo("the server rejected our request due to an error in our request");
+                });
+        KeyValue stored = etcdStore.get("/registry/whereabouts.cni.cncf.io/ippools/" + ns + "/p").value().orElseThrow();
+        assertThat(new String(stored.value(), StandardCharsets.UTF_8)).contains("\"id\":\"other\"")
+                .doesNotContain("mine");
+    }
+
+    @Test
+    @DisplayName("a PUT that loses the race is 409 Conflict and the winner's write stands")
+    void putConflicts() throws Exception {
+        String rv = createPool();
+        store.interloper.set(otherWriterAdds("7"));
+        Body body = new Body(codec.mapper().readTree("{\"metadata\":{\"name\":\"p\",\"resourceVersion\":\"" + rv
+                + "\"},\"spec\":{\"range\":\"10.9.0.0/24\",\"allocations\":{}}}"), List.of());
+        assertThatThrownBy(() -> registry.update(ns, "p", body, WriteOptions.none(), new Warnings()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(409);
+                    assertThat(e.status().reason()).isEqualTo("Conflict");
+                });
+    }
+}
