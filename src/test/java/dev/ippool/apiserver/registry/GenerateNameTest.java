@@ -8,41 +8,22 @@ import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.kinds.IPPool;
-import dev.ippool.apiserver.storage.etcd.EtcdProcess;
-import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import dev.ippool.apiserver.support.PrivateEtcd;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** generateName collisions, forced with a chosen random source, on real etcd. */
-class GenerateNameTest {
+class GenerateNameTest extends PrivateEtcd {
 
-    private static EtcdProcess etcd;
-    private static EtcdStore store;
     private final Codec codec = new Codec();
 
-    @BeforeAll
-    static void start() {
-        etcd = EtcdProcess.startTemporary();
-        store = new EtcdStore(EtcdStore.connect(List.of(etcd.clientUrl()), Duration.ofSeconds(5), 1 << 24),
-                Duration.ofSeconds(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        store.close();
-        etcd.close();
-    }
-
     private ResourceRegistry registry(RandomGenerator random) {
-        return new ResourceRegistry(IPPool.definition(), store, codec, new Names(random), Clock.systemUTC(),
+        return new ResourceRegistry(IPPool.definition(), etcdStore, codec, new Names(random), Clock.systemUTC(),
                 "/registry");
     }
 

@@ -13,16 +13,12 @@ import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
 import dev.ippool.apiserver.storage.Snapshot;
 import dev.ippool.apiserver.storage.Store;
-import dev.ippool.apiserver.storage.etcd.EtcdProcess;
-import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import dev.ippool.apiserver.support.PrivateEtcd;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,24 +27,9 @@ import org.junit.jupiter.api.Test;
  * decorator around the real etcd store makes the race deterministic: just before the registry's next update it
  * performs another real write to the same key.
  */
-class RaceTest {
+class RaceTest extends PrivateEtcd {
 
-    private static EtcdProcess etcd;
-    private static EtcdStore etcdStore;
     private final Codec codec = new Codec();
-
-    @BeforeAll
-    static void start() {
-        etcd = EtcdProcess.startTemporary();
-        etcdStore = new EtcdStore(EtcdStore.connect(List.of(etcd.clientUrl()), Duration.ofSeconds(5), 1 << 24),
-                Duration.ofSeconds(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        etcdStore.close();
-        etcd.close();
-    }
 
     /** Runs {@code interloper} once, right before the next update reaches etcd. */
     static final class RacingStore implements Store {

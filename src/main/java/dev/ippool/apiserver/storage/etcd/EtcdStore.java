@@ -96,27 +96,24 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
         ByteSequence k = bytes(key);
-        TxnResponse response = await(kv.txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
-                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit(), "update");
-        if (!response.isSucceeded()) {
-            throw lost(key, response);
-        }
-        return response.getHeader().getRevision();
+        return conditional(k, expectedModRevision, Op.put(k, ByteSequence.from(value), PutOption.DEFAULT), "update");
     }
 
     @Override
     public long delete(String key, long expectedModRevision) {
         ByteSequence k = bytes(key);
+        return conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT), "delete");
+    }
+
+    /** Runs {@code then} only if the key's mod revision is still {@code expected}; else reads the winner. */
+    private long conditional(ByteSequence key, long expected, Op then, String operation) {
         TxnResponse response = await(kv.txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
-                .Then(Op.delete(k, DeleteOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit(), "delete");
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
+                .Then(then)
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit(), operation);
         if (!response.isSucceeded()) {
-            throw lost(key, response);
+            throw lost(key.toString(StandardCharsets.UTF_8), response);
         }
         return response.getHeader().getRevision();
     }
