@@ -6,7 +6,8 @@ package dev.ippool.apiserver.storage;
  */
 public abstract sealed class StorageException extends RuntimeException permits StorageException.NotFound,
         StorageException.AlreadyExists, StorageException.Conflict, StorageException.Compacted,
-        StorageException.FutureRevision, StorageException.Unavailable, StorageException.TooLarge {
+        StorageException.FutureRevision, StorageException.Unavailable, StorageException.TooLarge,
+        StorageException.NotReady {
 
     StorageException(String message, Throwable cause) {
         super(message, cause, false, false);
@@ -50,14 +51,32 @@ public abstract sealed class StorageException extends RuntimeException permits S
     /** The requested revision is older than the store's history. */
     public static final class Compacted extends StorageException {
         private final long requested;
+        private final long oldest;
 
         public Compacted(long requested, Throwable cause) {
+            this(requested, 0, cause);
+        }
+
+        /** @param oldest the oldest revision a watch may start after, when known (0 otherwise) */
+        public Compacted(long requested, long oldest, Throwable cause) {
             super("revision " + requested + " has been compacted", cause);
             this.requested = requested;
+            this.oldest = oldest;
         }
 
         public long requested() {
             return requested;
+        }
+
+        public long oldest() {
+            return oldest;
+        }
+    }
+
+    /** A cache is (re)initialising and cannot answer yet. */
+    public static final class NotReady extends StorageException {
+        public NotReady(String message) {
+            super(message, null);
         }
     }
 

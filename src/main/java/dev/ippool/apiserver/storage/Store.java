@@ -51,4 +51,42 @@ public interface Store {
      * @throws StorageException.Conflict with the current value if the key was modified since
      */
     long delete(String key, long expectedModRevision);
+
+    /**
+     * Watches every key under {@code prefix}, delivering each change with a revision greater than
+     * {@code afterRevision}, in revision order, without gaps or repeats. A start ahead of the store is accepted:
+     * the changes come when they happen.
+     *
+     * @throws StorageException.Compacted if {@code afterRevision} is older than the history the store keeps
+     *                                    (also possible later, through {@link WatchListener#onError})
+     */
+    Subscription watch(String prefix, long afterRevision, WatchListener listener);
+
+    /**
+     * Reads one key at any revision not older than {@code minRevision}, possibly from a cache (kube's
+     * resourceVersion "0" and NotOlderThan). This implementation reads the latest revision.
+     *
+     * @throws StorageException.FutureRevision if the store has not reached {@code minRevision}
+     */
+    default Snapshot getNotOlderThan(String key, long minRevision) {
+        Snapshot snapshot = get(key);
+        if (minRevision > snapshot.revision()) {
+            throw new StorageException.FutureRevision(minRevision, snapshot.revision());
+        }
+        return snapshot;
+    }
+
+    /**
+     * Reads every key under {@code prefix} at any revision not older than {@code minRevision}, possibly from a
+     * cache. This implementation reads the latest revision.
+     *
+     * @throws StorageException.FutureRevision if the store has not reached {@code minRevision}
+     */
+    default Page listNotOlderThan(String prefix, long minRevision) {
+        Page page = list(ListRequest.all(prefix));
+        if (minRevision > page.revision()) {
+            throw new StorageException.FutureRevision(minRevision, page.revision());
+        }
+        return page;
+    }
 }

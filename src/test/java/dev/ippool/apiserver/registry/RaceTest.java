@@ -13,6 +13,8 @@ import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
 import dev.ippool.apiserver.storage.Snapshot;
 import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.Subscription;
+import dev.ippool.apiserver.storage.WatchListener;
 import dev.ippool.apiserver.support.PrivateEtcd;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -62,6 +64,11 @@ class RaceTest extends PrivateEtcd {
         @Override
         public long delete(String key, long expectedModRevision) {
             return etcdStore.delete(key, expectedModRevision);
+        }
+
+        @Override
+        public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
+            return etcdStore.watch(prefix, afterRevision, listener);
         }
     }
 

@@ -5,50 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ippool.apiserver.storage.etcd.EtcdProcess;
 import dev.ippool.apiserver.storage.etcd.EtcdStore;
-import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The {@link StoreContract} on a private etcd, plus what only the etcd implementation can show. */
 class EtcdStoreTest extends StoreContract {
 
-    private static EtcdProcess etcd;
-    private static Client client;
-    private static EtcdStore store;
-
-    @BeforeAll
-    static void start() {
-        etcd = EtcdProcess.startTemporary();
-        client = EtcdStore.connect(List.of(etcd.clientUrl()), Duration.ofSeconds(5), 64 * 1024 * 1024);
-        store = new EtcdStore(client, Duration.ofSeconds(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        store.close();
-        etcd.close();
-    }
-
     @Override
     protected Store store() {
-        return store;
+        return etcdStore;
     }
 
     @Override
     protected void compact(long revision) {
-        client.getKVClient().compact(revision).join();
+        etcdStore.client().getKVClient().compact(revision).join();
     }
 
     @Test
     @DisplayName("a value over etcd's request limit fails with TooLarge, not a generic error")
     void tooLarge() {
         byte[] big = new byte[2 * 1024 * 1024];
-        assertThatThrownBy(() -> store.create("/big/" + System.nanoTime(), big))
+        assertThatThrownBy(() -> etcdStore.create("/big/" + System.nanoTime(), big))
                 .isInstanceOf(StorageException.TooLarge.class);
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link Store} keeps, run against each implementation (as kube's storage/testing suite is
  * run against etcd3 and the cacher).
  */
-public abstract class StoreContract {
+public abstract class StoreContract extends dev.ippool.apiserver.support.PrivateEtcd {
 
     protected abstract Store store();
 
@@ -162,5 +162,55 @@ public abstract class StoreContract {
         assertThatThrownBy(() -> store().list(new ListRequest(prefix, null, next + 1_000_000, 0)))
                 .isInstanceOfSatisfying(StorageException.FutureRevision.class,
                         e -> assertThat(e.requested()).isEqualTo(next + 1_000_000));
+    }
+
+    @Test
+    @DisplayName("watch delivers every later change under the prefix in order, with the previous value")
+    void watchLive() throws Exception {
+        long start = store().create(prefix + "seed", bytes("0"));
+        Recorder recorder = new Recorder();
+        try (Subscription ignored = store().watch(prefix, start, recorder)) {
+            long a = store().create(prefix + "a", bytes("1"));
+            long b = store().update(prefix + "a", bytes("2"), a);
+            store().create(prefix.substring(0, prefix.length() - 1) + "-elsewhere", bytes("x"));
+            long c = store().delete(prefix + "a", b);
+            List<Change> changes = recorder.next(3);
+            assertThat(changes).extracting(Change::type)
+                    .containsExactly(Change.Type.PUT, Change.Type.PUT, Change.Type.DELETE);
+            assertThat(changes).extracting(Change::revision).containsExactly(a, b, c);
+            assertThat(changes.get(0).previous()).isNull();
+            assertThat(changes.get(1).previous().valueAsString()).isEqualTo("1");
+            assertThat(changes.get(1).current().valueAsString()).isEqualTo("2");
+            assertThat(changes.get(2).current()).isNull();
+            assertThat(changes.get(2).previous().valueAsString()).isEqualTo("2");
+            assertThat(recorder.quietFor(200)).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("watch from a past revision replays what followed it; closing it stops delivery")
+    void watchReplayAndClose() throws Exception {
+        long first = store().create(prefix + "a", bytes("1"));
+        long second = store().create(prefix + "b", bytes("2"));
+        Recorder recorder = new Recorder();
+        Subscription subscription = store().watch(prefix, first, recorder);
+        assertThat(recorder.next().revision()).isEqualTo(second);
+        subscription.close();
+        store().create(prefix + "c", bytes("3"));
+        assertThat(recorder.quietFor(300)).isTrue();
+    }
+
+    @Test
+    @DisplayName("watch from a revision older than the history ends with Compacted")
+    void watchCompacted() throws Exception {
+        long rev = store().create(prefix + "a", bytes("1"));
+        long next = store().update(prefix + "a", bytes("2"), rev);
+        compact(next);
+        Recorder recorder = new Recorder();
+        try (Subscription ignored = store().watch(prefix, rev - 1, recorder)) {
+            assertThat(recorder.error()).isInstanceOf(StorageException.Compacted.class);
+        } catch (StorageException.Compacted expected) {
+            assertThat(expected.requested()).isEqualTo(rev - 1);
+        }
     }
 }

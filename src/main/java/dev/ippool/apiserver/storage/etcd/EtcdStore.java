@@ -1,14 +1,23 @@
 package dev.ippool.apiserver.storage.etcd;
 
+import dev.ippool.apiserver.storage.Change;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
 import dev.ippool.apiserver.storage.Snapshot;
 import dev.ippool.apiserver.storage.StorageException;
 import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.Subscription;
+import dev.ippool.apiserver.storage.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -35,11 +44,13 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     private final Client client;
     private final KV kv;
+    private final Watch watch;
     private final long timeoutMillis;
 
     public EtcdStore(Client client, Duration timeout) {
         this.client = client;
         this.kv = client.getKVClient();
+        this.watch = client.getWatchClient();
         this.timeoutMillis = timeout.toMillis();
     }
 
@@ -116,6 +127,77 @@ public final class EtcdStore implements Store, AutoCloseable {
             throw lost(key.toString(StandardCharsets.UTF_8), response);
         }
         return response.getHeader().getRevision();
+    }
+
+    /**
+     * One etcd watch per call (kube's uncached etcd3 watcher). jetcd resumes the stream by itself after a
+     * connection loss; a compaction or a refusal ends the watch through {@link WatchListener#onError}.
+     */
+    @Override
+    public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
+        WatchOption option = WatchOption.builder()
+                .withRange(bytes(rangeEnd(prefix)))
+                .withRevision(afterRevision + 1)
+                .withPrevKV(true)
+                .withProgressNotify(true)
+                .build();
+        AtomicBoolean ended = new AtomicBoolean();
+        Watch.Watcher watcher = watch.watch(bytes(prefix), option, new Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                if (ended.get()) {
+                    return;
+                }
+                if (response.getEvents().isEmpty()) {
+                    if (response.isProgressNotify()) {
+                        listener.onProgress(response.getHeader().getRevision());
+                    }
+                    return;
+                }
+                for (WatchEvent event : response.getEvents()) {
+                    listener.onChange(toChange(event));
+                }
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                if (ended.compareAndSet(false, true)) {
+                    listener.onError(error instanceof CompactedException compacted
+                            ? new StorageException.Compacted(afterRevision, compacted.getCompactedRevision(), error)
+                            : new StorageException.Unavailable("etcd watch failed: " + error.getMessage(), error));
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                if (ended.compareAndSet(false, true)) {
+                    listener.onError(new StorageException.Unavailable("etcd watch completed", null));
+                }
+            }
+        });
+        return () -> {
+            ended.set(true);
+            watcher.close();
+        };
+    }
+
+    /** The jetcd client, for operations outside the {@link Store} contract (compaction). */
+    public Client client() {
+        return client;
+    }
+
+    /** Asks etcd for a progress notification on every open watch (etcd 3.4+). */
+    public void requestProgress() {
+        watch.requestProgress();
+    }
+
+    static Change toChange(WatchEvent event) {
+        KeyValue kv = toKeyValue(event.getKeyValue());
+        KeyValue prev = event.getPrevKV() == null || event.getPrevKV().getModRevision() == 0 ? null
+                : toKeyValue(event.getPrevKV());
+        return event.getEventType() == WatchEvent.EventType.DELETE
+                ? new Change(Change.Type.DELETE, kv.key(), null, prev, kv.modRevision())
+                : new Change(Change.Type.PUT, kv.key(), kv, prev, kv.modRevision());
     }
 
     @Override

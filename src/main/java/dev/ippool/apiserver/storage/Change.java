@@ -1,0 +1,65 @@
+package dev.ippool.apiserver.storage;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One change to one key, as a watch delivers it. A change is shared by every watcher that receives it, so what
+ * is derived from it (a decoded object, an encoded event) can be computed once through {@link #memo}.
+ */
+public final class Change {
+
+    /** A write or a delete. */
+    public enum Type { PUT, DELETE }
+
+    private final Type type;
+    private final String key;
+    private final KeyValue current;
+    private final KeyValue previous;
+    private final long revision;
+    private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>();
+
+    /**
+     * @param current  the value after the change; {@code null} for a delete
+     * @param previous the value before the change; {@code null} for a create
+     * @param revision the revision of the change
+     */
+    public Change(Type type, String key, KeyValue current, KeyValue previous, long revision) {
+        this.type = type;
+        this.key = key;
+        this.current = current;
+        this.previous = previous;
+        this.revision = revision;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public KeyValue current() {
+        return current;
+    }
+
+    public KeyValue previous() {
+        return previous;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    /** A value derived from this change, computed once whatever the number of watchers asking for it. */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Object memoKey, Supplier<T> compute) {
+        return (T) memo.computeIfAbsent(memoKey, k -> compute.get());
+    }
+
+    @Override
+    public String toString() {
+        return type + " " + key + " @" + revision;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.ippool.apiserver.storage;
+
+/**
+ * Receives a watch. Called from the store's own threads, one call at a time and in revision order: an
+ * implementation must return quickly and never block.
+ */
+public interface WatchListener {
+
+    /** A change with a revision greater than every one delivered before. */
+    void onChange(Change change);
+
+    /** Nothing changed under the prefix up to {@code revision} (used for bookmarks). */
+    default void onProgress(long revision) {
+    }
+
+    /**
+     * The watch has ended and delivers nothing more: {@link StorageException.Compacted} when its start is older
+     * than the store's history, {@link StorageException.Unavailable} when the store gave up on it.
+     */
+    void onError(StorageException error);
+}

@@ -1,0 +1,105 @@
+package dev.ippool.apiserver.storage.cache;
+
+import dev.ippool.apiserver.storage.KeyValue;
+import dev.ippool.apiserver.storage.ListRequest;
+import dev.ippool.apiserver.storage.Page;
+import dev.ippool.apiserver.storage.Snapshot;
+import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.Subscription;
+import dev.ippool.apiserver.storage.WatchListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A {@link Store} decorator, as kube's Cacher wraps its etcd3 store: writes and consistent reads go to the
+ * backing store; watches, and reads that accept any revision not older than N, are served from one
+ * {@link WatchCache} per cached prefix. Keys under no cached prefix pass straight through.
+ */
+public final class CachingStore implements Store, AutoCloseable {
+
+    /** How long a read waits for the cache to reach a requested revision, as kube's cacher does (3 s). */
+    public static final Duration REVISION_WAIT = Duration.ofSeconds(3);
+
+    private final Store backing;
+    private final List<Cached> caches;
+    private final ScheduledExecutorService scheduler;
+
+    private record Cached(String prefix, WatchCache cache) {
+    }
+
+    /**
+     * @param prefixes one cache per prefix (each ends with {@code /})
+     * @param capacity how many recent changes each cache keeps for watches that start in the past
+     */
+    public CachingStore(Store backing, List<String> prefixes, int capacity) {
+        this.backing = backing;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watch-cache");
+            t.setDaemon(true);
+            return t;
+        });
+        this.caches = prefixes.stream().map(p -> new Cached(p, new WatchCache(backing, p, capacity, scheduler)))
+                .toList();
+        caches.forEach(c -> c.cache().start());
+    }
+
+    @Override
+    public Snapshot get(String key) {
+        return backing.get(key);
+    }
+
+    @Override
+    public Page list(ListRequest request) {
+        return backing.list(request);
+    }
+
+    @Override
+    public long create(String key, byte[] value) {
+        return backing.create(key, value);
+    }
+
+    @Override
+    public long update(String key, byte[] value, long expectedModRevision) {
+        return backing.update(key, value, expectedModRevision);
+    }
+
+    @Override
+    public long delete(String key, long expectedModRevision) {
+        return backing.delete(key, expectedModRevision);
+    }
+
+    @Override
+    public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
+        return cacheFor(prefix).map(c -> c.watch(prefix, afterRevision, listener))
+                .orElseGet(() -> backing.watch(prefix, afterRevision, listener));
+    }
+
+    @Override
+    public Snapshot getNotOlderThan(String key, long minRevision) {
+        Optional<WatchCache> cache = cacheFor(key);
+        if (cache.isEmpty()) {
+            return Store.super.getNotOlderThan(key, minRevision);
+        }
+        KeyValue kv = cache.get().get(key, minRevision, REVISION_WAIT);
+        return new Snapshot(Optional.ofNullable(kv), cache.get().revision());
+    }
+
+    @Override
+    public Page listNotOlderThan(String prefix, long minRevision) {
+        return cacheFor(prefix).map(c -> c.list(prefix, minRevision, REVISION_WAIT))
+                .orElseGet(() -> Store.super.listNotOlderThan(prefix, minRevision));
+    }
+
+    private Optional<WatchCache> cacheFor(String key) {
+        return caches.stream().filter(c -> key.startsWith(c.prefix())).map(Cached::cache).findFirst();
+    }
+
+    @Override
+    public void close() {
+        caches.forEach(c -> c.cache().close());
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,312 @@
+package dev.ippool.apiserver.storage.cache;
+
+import dev.ippool.apiserver.storage.Change;
+import dev.ippool.apiserver.storage.KeyValue;
+import dev.ippool.apiserver.storage.Page;
+import dev.ippool.apiserver.storage.StorageException;
+import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.Subscription;
+import dev.ippool.apiserver.storage.WatchListener;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * kube's watch cache for one key prefix: a LIST, then one watch on the backing store from the listed revision,
+ * the current state in a key-ordered map and a bounded ring of recent changes. Every client watch is served from
+ * here, so etcd carries one watch however many clients there are, and a change is delivered to all of them as
+ * the same {@link Change} object.
+ *
+ * <p>Changes are applied and dispatched under one lock, in revision order; listeners must not block. A client
+ * watch may start after any revision from {@link #floor} on; older ones get {@link StorageException.Compacted}.
+ */
+final class WatchCache {
+
+    private static final Logger LOG = Logger.getLogger(WatchCache.class);
+
+    private final Store backing;
+    private final String prefix;
+    private final int capacity;
+    private final ScheduledExecutorService scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    private final NavigableMap<String, KeyValue> state = new TreeMap<>();
+    private final ArrayDeque<Change> ring = new ArrayDeque<>();
+    private final List<CacheWatcher> watchers = new CopyOnWriteArrayList<>();
+
+    private long revision;
+    private long floor;
+    private boolean ready;
+    private boolean closed;
+    private long generation;
+    private Subscription upstream;
+    private int failures;
+
+    WatchCache(Store backing, String prefix, int capacity, ScheduledExecutorService scheduler) {
+        this.backing = backing;
+        this.prefix = prefix;
+        this.capacity = capacity;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts (or restarts) the cache in the background; until it is ready, reads answer NotReady. */
+    void start() {
+        scheduler.execute(this::initialise);
+    }
+
+    private void initialise() {
+        long myGeneration;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            myGeneration = ++generation;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            Page page = backing.list(dev.ippool.apiserver.storage.ListRequest.all(prefix));
+            lock.lock();
+            try {
+                if (closed || myGeneration != generation) {
+                    return;
+                }
+                state.clear();
+                ring.clear();
+                page.items().forEach(kv -> state.put(kv.key(), kv));
+                revision = page.revision();
+                floor = page.revision();
+                ready = true;
+                failures = 0;
+                upstream = backing.watch(prefix, page.revision(), new Upstream(myGeneration));
+                advanced.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } catch (StorageException e) {
+            retryLater("initialise", e);
+        }
+    }
+
+    /** Backoff doubling from 100 ms to 10 s: etcd coming back is noticed quickly without a tight loop. */
+    private void retryLater(String what, StorageException e) {
+        long delay;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            failures++;
+            delay = Math.min(10_000, 100L << Math.min(failures - 1, 7));
+        } finally {
+            lock.unlock();
+        }
+        LOG.warnf("watch cache %s: %s failed (%s); retrying in %d ms", prefix, what, e.getMessage(), delay);
+        scheduler.schedule(this::initialise, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** The backing watch: applies changes and fans them out. */
+    private final class Upstream implements WatchListener {
+        private final long myGeneration;
+
+        Upstream(long myGeneration) {
+            this.myGeneration = myGeneration;
+        }
+
+        @Override
+        public void onChange(Change change) {
+            lock.lock();
+            try {
+                if (myGeneration != generation || change.revision() <= revision) {
+                    return;
+                }
+                if (change.type() == Change.Type.DELETE) {
+                    state.remove(change.key());
+                } else {
+                    state.put(change.key(), change.current());
+                }
+                ring.addLast(change);
+                if (ring.size() > capacity) {
+                    floor = ring.removeFirst().revision();
+                }
+                revision = change.revision();
+                for (CacheWatcher w : watchers) {
+                    w.offer(change);
+                }
+                advanced.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onProgress(long progress) {
+            lock.lock();
+            try {
+                if (myGeneration != generation || progress <= revision) {
+                    return;
+                }
+                revision = progress;
+                watchers.forEach(w -> w.progress(progress));
+                advanced.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onError(StorageException error) {
+            // Whatever broke, relist: a compacted watch cannot resume, and a relist after an outage costs one
+            // LIST. Client watches end; clients re-watch from their last revision (or get 410 and relist).
+            lock.lock();
+            try {
+                if (myGeneration != generation) {
+                    return;
+                }
+                ready = false;
+                endWatchers(null);
+            } finally {
+                lock.unlock();
+            }
+            retryLater("watch", error);
+        }
+    }
+
+    /**
+     * Registers a client watch of keys under {@code subPrefix} after {@code afterRevision}: replays what the ring
+     * holds, then delivers live changes.
+     */
+    Subscription watch(String subPrefix, long afterRevision, WatchListener listener) {
+        lock.lock();
+        try {
+            requireReady();
+            if (afterRevision < floor) {
+                throw new StorageException.Compacted(afterRevision, floor, null);
+            }
+            CacheWatcher watcher = new CacheWatcher(subPrefix, afterRevision, listener);
+            for (Change change : ring) {
+                watcher.offer(change);
+            }
+            watchers.add(watcher);
+            return () -> watchers.remove(watcher);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The state under {@code subPrefix} once the cache has reached {@code minRevision} (waiting up to {@code wait}). */
+    Page list(String subPrefix, long minRevision, Duration wait) {
+        lock.lock();
+        try {
+            awaitRevision(minRevision, wait);
+            List<KeyValue> items = new ArrayList<>(state.subMap(subPrefix, true, subPrefix + Character.MAX_VALUE,
+                    false).values());
+            return new Page(items, revision, false, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    KeyValue get(String key, long minRevision, Duration wait) {
+        lock.lock();
+        try {
+            awaitRevision(minRevision, wait);
+            return state.get(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long revision() {
+        lock.lock();
+        try {
+            requireReady();
+            return revision;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitRevision(long minRevision, Duration wait) {
+        requireReady();
+        long nanos = wait.toNanos();
+        try {
+            while (revision < minRevision && nanos > 0) {
+                nanos = advanced.awaitNanos(nanos);
+                requireReady();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (revision < minRevision) {
+            throw new StorageException.FutureRevision(minRevision, revision);
+        }
+    }
+
+    private void requireReady() {
+        if (!ready) {
+            throw new StorageException.NotReady("storage is (re)initializing");
+        }
+    }
+
+    private void endWatchers(StorageException error) {
+        for (CacheWatcher w : watchers) {
+            w.end(error);
+        }
+        watchers.clear();
+    }
+
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            ready = false;
+            generation++;
+            if (upstream != null) {
+                upstream.close();
+            }
+            endWatchers(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One client watch: its sub-prefix and start filter. */
+    private static final class CacheWatcher {
+        private final String subPrefix;
+        private final long afterRevision;
+        private final WatchListener listener;
+
+        CacheWatcher(String subPrefix, long afterRevision, WatchListener listener) {
+            this.subPrefix = subPrefix;
+            this.afterRevision = afterRevision;
+            this.listener = listener;
+        }
+
+        void offer(Change change) {
+            if (change.revision() > afterRevision && change.key().startsWith(subPrefix)) {
+                listener.onChange(change);
+            }
+        }
+
+        void progress(long revision) {
+            if (revision > afterRevision) {
+                listener.onProgress(revision);
+            }
+        }
+
+        void end(StorageException error) {
+            listener.onError(error == null ? new StorageException.Unavailable("watch cache restarting", null) : error);
+        }
+    }
+}

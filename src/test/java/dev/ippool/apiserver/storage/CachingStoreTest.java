@@ -1,0 +1,98 @@
+package dev.ippool.apiserver.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ippool.apiserver.storage.cache.CachingStore;
+import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import dev.ippool.apiserver.support.PrivateEtcd;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The {@link StoreContract} on the watch cache over etcd, plus what only the cache does. */
+class CachingStoreTest extends StoreContract {
+
+    private static final int CAPACITY = 16;
+    private static CachingStore cache;
+
+    @BeforeAll
+    static void startCache() throws Exception {
+        cache = new CachingStore(etcdStore, List.of("/contract/"), CAPACITY);
+        awaitReady();
+    }
+
+    @AfterAll
+    static void stopCache() {
+        cache.close();
+    }
+
+    private static void awaitReady() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (true) {
+            try {
+                cache.listNotOlderThan("/contract/", 0);
+                return;
+            } catch (StorageException.NotReady e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Override
+    protected Store store() {
+        return cache;
+    }
+
+    /** etcd forgets through compaction; the cache's ring forgets by rolling over, so roll it too. */
+    @Override
+    protected void compact(long revision) {
+        for (int i = 0; i <= CAPACITY; i++) {
+            etcdStore.create("/contract/roll/" + UUID.randomUUID(), "x".getBytes(StandardCharsets.UTF_8));
+        }
+        etcdStore.client().getKVClient().compact(revision).join();
+    }
+
+    @Test
+    @DisplayName("reads not older than N are served once the cache has caught up with a write")
+    void readYourWrite() {
+        String key = "/contract/ryw/" + UUID.randomUUID();
+        long rev = cache.create(key, "v".getBytes(StandardCharsets.UTF_8));
+        assertThat(cache.getNotOlderThan(key, rev).value()).isPresent();
+        assertThat(cache.listNotOlderThan("/contract/ryw/", rev).items()).extracting(KeyValue::key).contains(key);
+    }
+
+    @Test
+    @DisplayName("a read from a revision the cache will not reach within 3 s is FutureRevision")
+    void futureRevision() {
+        Instant start = Instant.now();
+        assertThatThrownBy(() -> cache.listNotOlderThan("/contract/", 1_000_000_000L))
+                .isInstanceOf(StorageException.FutureRevision.class);
+        assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+    }
+
+    @Test
+    @DisplayName("keys outside the cached prefixes pass through to etcd, watches included")
+    void passThrough() throws Exception {
+        String prefix = "/elsewhere/" + UUID.randomUUID() + "/";
+        long rev = cache.create(prefix + "a", "1".getBytes(StandardCharsets.UTF_8));
+        Recorder recorder = new Recorder();
+        try (Subscription ignored = cache.watch(prefix, rev, recorder)) {
+            long next = cache.update(prefix + "a", "2".getBytes(StandardCharsets.UTF_8), rev);
+            assertThat(recorder.next().revision()).isEqualTo(next);
+        }
+    }
+
+    static EtcdStore backing() {
+        return etcdStore;
+    }
+}
