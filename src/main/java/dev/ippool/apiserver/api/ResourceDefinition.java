@@ -36,6 +36,11 @@ public record ResourceDefinition(String group, String version, String kind, Stri
         return new GroupResource(group, plural);
     }
 
+    /** The storage prefix of every object of this resource under {@code root}: {@code <root>/<group>/<plural>/}. */
+    public String storagePrefix(String root) {
+        return (root.endsWith("/") ? root : root + "/") + group + "/" + plural + "/";
+    }
+
     /** {@code IPPool.whereabouts.cni.cncf.io}: how kube names the kind in schema-validation errors. */
     public String qualifiedKind() {
         return kind + "." + group;

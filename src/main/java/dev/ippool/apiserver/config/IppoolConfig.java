@@ -16,6 +16,23 @@ public interface IppoolConfig {
     /** Request limits. */
     Limits limits();
 
+    /** Watches and the watch cache. */
+    Watch watch();
+
+    interface Watch {
+        /** Recent changes the watch cache keeps for watches starting in the past. Defaults to 1024. */
+        @WithDefault("1024")
+        int cacheCapacity();
+
+        /** How often a watch with allowWatchBookmarks gets a bookmark. Defaults to 1 min, as kube. */
+        @WithDefault("60s")
+        Duration bookmarkInterval();
+
+        /** Bytes queued for one watcher before it counts as too slow and is closed. Defaults to 32 MiB. */
+        @WithDefault("33554432")
+        int maxBufferedBytes();
+    }
+
     interface Etcd {
         /**
          * etcd client URLs ({@code ETCD_ENDPOINTS}, comma-separated). Unset in dev mode: a private etcd is started.
@@ -29,6 +46,10 @@ public interface IppoolConfig {
         /** Deadline of every etcd call; past it the request gets 500 ServerTimeout. Defaults to 5 s. */
         @WithDefault("5s")
         Duration requestTimeout();
+
+        /** How often the service compacts etcd, keeping one interval of history; 0 disables. Defaults to 5 min. */
+        @WithDefault("5m")
+        Duration compactionInterval();
 
         /** Largest etcd response the client accepts, so large pools and lists stay readable. Defaults to 512 MiB. */
         @WithDefault("536870912")

@@ -46,6 +46,12 @@ public class ErrorMappers {
         return status(ApiException.internal(String.valueOf(e.getMessage())).status(), headers);
     }
 
+    /** The same plain-text 404, for routes outside JAX-RS. */
+    static void pageNotFound(io.vertx.core.http.HttpServerResponse response) {
+        response.setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader("X-Content-Type-Options", "nosniff").end("404 page not found\n");
+    }
+
     static Response pageNotFound() {
         return Response.status(404).entity("404 page not found\n").type("text/plain; charset=utf-8")
                 .header("X-Content-Type-Options", "nosniff").build();

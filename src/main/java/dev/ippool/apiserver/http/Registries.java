@@ -8,6 +8,7 @@ import dev.ippool.apiserver.registry.Deleter;
 import dev.ippool.apiserver.registry.Lister;
 import dev.ippool.apiserver.registry.Names;
 import dev.ippool.apiserver.registry.ResourceRegistry;
+import dev.ippool.apiserver.registry.Watches;
 import dev.ippool.apiserver.storage.Store;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public class Registries {
 
     /** Everything the HTTP layer needs for one resource. */
-    public record Entry(ResourceRegistry registry, Lister lister, Deleter deleter) {
+    public record Entry(ResourceRegistry registry, Lister lister, Deleter deleter, Watches watches) {
         public ResourceDefinition definition() {
             return registry.definition();
         }
@@ -34,7 +35,7 @@ public class Registries {
             ResourceRegistry registry = new ResourceRegistry(definition, store, codec, names, Clock.systemUTC(),
                     config.etcd().keyPrefix());
             Lister lister = new Lister(registry);
-            return new Entry(registry, lister, new Deleter(registry, lister));
+            return new Entry(registry, lister, new Deleter(registry, lister), new Watches(registry));
         }).toList();
     }
 

@@ -174,10 +174,6 @@ public class ResourceEndpoints {
     private Response list(Registries.Entry entry, String namespace, UriInfo uri, HttpHeaders headers) {
         Query query = new Query(uri.getQueryParameters());
         ListOptions options = query.listOptions();
-        if (options.watch()) {
-            throw ApiException.of(405, "MethodNotAllowed", "watch is not supported on resources of kind "
-                    + dev.ippool.apiserver.api.FieldError.quote(entry.definition().groupResource().toString()));
-        }
         var result = entry.lister().list(namespace, options);
         return responses.ok(entry.lister().toListObject(result), headers, query, null);
     }

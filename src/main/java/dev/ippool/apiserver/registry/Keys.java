@@ -11,8 +11,7 @@ final class Keys {
     private final String resourcePrefix;
 
     Keys(String keyPrefix, ResourceDefinition definition) {
-        String base = keyPrefix.endsWith("/") ? keyPrefix : keyPrefix + "/";
-        this.resourcePrefix = base + definition.group() + "/" + definition.plural() + "/";
+        this.resourcePrefix = definition.storagePrefix(keyPrefix);
     }
 
     /** The prefix of every object of the resource. */

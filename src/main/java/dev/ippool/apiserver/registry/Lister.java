@@ -43,6 +43,27 @@ public final class Lister {
         boolean checkMinimum = false;
         String start = prefix;
         boolean continuing = !options.continueToken().isEmpty();
+        boolean fromCache = !continuing && !options.resourceVersion().isEmpty()
+                && (options.resourceVersionMatch().equals("NotOlderThan")
+                || (options.resourceVersionMatch().isEmpty() && (requested == 0 || limit == 0)));
+        if (fromCache) {
+            // kube's cacher serves these, ignoring limit (a client must accept a full list for RV "0")
+            try {
+                Page page = registry.store().listNotOlderThan(prefix, requested);
+                List<ObjectNode> items = new ArrayList<>();
+                for (KeyValue kv : page.items()) {
+                    ObjectNode object = registry.decode(kv);
+                    if (selector.matches(object)) {
+                        items.add(object);
+                    }
+                }
+                return new Result(items, page.revision(), null, null);
+            } catch (StorageException.FutureRevision e) {
+                throw StorageErrors.tooLargeResourceVersion(e.requested(), e.current());
+            } catch (StorageException e) {
+                throw StorageErrors.interpret(e, registry.resource(), "list", "");
+            }
+        }
         if (continuing) {
             if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")) {
                 throw ApiException.badRequest("specifying resource version is not allowed when using continue");

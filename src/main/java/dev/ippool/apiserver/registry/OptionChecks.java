@@ -95,6 +95,32 @@ final class OptionChecks {
         }
     }
 
+    /** {@code ValidateListOptions} for a watch (the WatchList feature is on, as in kube 1.32). */
+    static void watch(ListOptions options) {
+        List<FieldError> errs = new ArrayList<>();
+        String match = options.resourceVersionMatch();
+        if (options.sendInitialEvents() != null && !match.equals("NotOlderThan")) {
+            errs.add(FieldError.forbidden("resourceVersionMatch",
+                    "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+        }
+        if (!match.isEmpty()) {
+            if (options.sendInitialEvents() == null) {
+                errs.add(FieldError.forbidden("resourceVersionMatch",
+                        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+            }
+            if (!match.equals("NotOlderThan")) {
+                errs.add(FieldError.notSupported("resourceVersionMatch", match, List.of("NotOlderThan")));
+            }
+            if (!options.continueToken().isEmpty()) {
+                errs.add(FieldError.forbidden("resourceVersionMatch",
+                        "resourceVersionMatch is forbidden when continue is provided"));
+            }
+        }
+        if (!errs.isEmpty()) {
+            throw ApiException.invalidOptions("ListOptions", errs);
+        }
+    }
+
     private static void dryRun(List<String> dryRun, List<FieldError> errs) {
         for (String value : dryRun) {
             if (!value.equals("All")) {

@@ -71,7 +71,9 @@ public final class ResourceRegistry {
     public ObjectNode get(String namespace, String name, String resourceVersion) {
         keys.checkName(name);
         long minimum = OptionChecks.resourceVersion(resourceVersion);
-        Snapshot snapshot = call("get", name, () -> store.get(keys.key(namespace, name)));
+        // "" is a consistent read; "0" and N may be served from the watch cache (kube's cacher does the same)
+        Snapshot snapshot = call("get", name, () -> resourceVersion.isEmpty() ? store.get(keys.key(namespace, name))
+                : store.getNotOlderThan(keys.key(namespace, name), minimum));
         if (minimum > snapshot.revision()) {
             throw StorageErrors.tooLargeResourceVersion(minimum, snapshot.revision());
         }

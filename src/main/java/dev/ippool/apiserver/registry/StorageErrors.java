@@ -50,6 +50,10 @@ final class StorageErrors {
             // kube answers 500 here; a body etcd refuses for its size is the client's problem: 413.
             return ApiException.tooLarge("etcd refused the object: " + e.getMessage());
         }
+        if (error instanceof StorageException.NotReady e) {
+            return new ApiException(Status.failure(429, "TooManyRequests", e.getMessage(),
+                    StatusDetails.empty().withRetryAfter(1)));
+        }
         return ApiException.serverTimeout(resource, operation, 2);
     }
 

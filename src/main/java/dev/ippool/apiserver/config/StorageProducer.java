@@ -1,21 +1,27 @@
-package dev.ippool.apiserver.storage.etcd;
+package dev.ippool.apiserver.config;
 
-import dev.ippool.apiserver.config.IppoolConfig;
+import dev.ippool.apiserver.storage.etcd.EtcdStore;
+
+
 import dev.ippool.apiserver.dev.DevEtcd;
 import dev.ippool.apiserver.storage.Store;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
+import dev.ippool.apiserver.kinds.Catalog;
+import dev.ippool.apiserver.storage.cache.CachingStore;
 import jakarta.inject.Singleton;
 import java.util.List;
 
 /** Produces the one {@link Store} of the application from {@code ippool.etcd.*}. */
 @Singleton
-public class EtcdStoreProducer {
+public class StorageProducer {
 
     @Produces
     @Singleton
+    @Typed(EtcdStore.class)
     // Built at start-up on the main thread: jetcd creates its own Vert.x and warns when built on a Vert.x context.
     @Startup
     EtcdStore store(IppoolConfig config, Instance<DevEtcd> devEtcd) {
@@ -34,5 +40,21 @@ public class EtcdStoreProducer {
 
     void close(@Disposes EtcdStore store) {
         store.close();
+    }
+
+    /** The store the registries use: etcd behind one watch cache per served resource. */
+    @Produces
+    @Singleton
+    @Startup
+    Store cached(EtcdStore etcd, IppoolConfig config) {
+        List<String> prefixes = Catalog.standard().resources().stream()
+                .map(r -> r.storagePrefix(config.etcd().keyPrefix())).toList();
+        return new CachingStore(etcd, prefixes, config.watch().cacheCapacity());
+    }
+
+    void close(@Disposes Store store) {
+        if (store instanceof CachingStore cache) {
+            cache.close();
+        }
     }
 }
