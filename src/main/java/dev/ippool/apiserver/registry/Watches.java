@@ -33,6 +33,11 @@ public final class Watches {
         Selector selector = Selector.parse(options.labelSelector(), options.fieldSelector());
         long requested = OptionChecks.resourceVersion(options.resourceVersion());
         String prefix = namespace == null ? registry.keys().all() : registry.keys().namespace(namespace);
+        try {
+            registry.store().requireReady(prefix);
+        } catch (StorageException e) {
+            throw StorageErrors.interpret(e, registry.resource(), "watch", "");
+        }
         return new Plan(prefix, options, selector, requested);
     }
 

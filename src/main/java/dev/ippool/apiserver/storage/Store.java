@@ -63,6 +63,14 @@ public interface Store {
     Subscription watch(String prefix, long afterRevision, WatchListener listener);
 
     /**
+     * Checks that watches and not-older-than reads under {@code prefix} can be served now.
+     *
+     * @throws StorageException.NotReady while a cache for the prefix is (re)initialising
+     */
+    default void requireReady(String prefix) {
+    }
+
+    /**
      * Reads one key at any revision not older than {@code minRevision}, possibly from a cache (kube's
      * resourceVersion "0" and NotOlderThan). This implementation reads the latest revision.
      *

@@ -57,4 +57,16 @@ class EtcdDownTest {
                 .then().statusCode(500).body(equalTo(timeout("get")));
         request().delete(pool("ns", "p")).then().statusCode(500).body(equalTo(timeout("delete")));
     }
+
+    @Test
+    @DisplayName("reads served by the watch cache, and watches, are 429 while it cannot initialise")
+    void cacheNotReady() {
+        String notReady = status(429, "TooManyRequests", "storage is (re)initializing", "{\"retryAfterSeconds\":1}");
+        request().queryParam("resourceVersion", "0").get(pools("ns")).then().statusCode(429)
+                .header("Retry-After", "1").body(equalTo(notReady));
+        request().queryParam("resourceVersion", "0").get(pool("ns", "p")).then().statusCode(429)
+                .body(equalTo(notReady));
+        request().queryParam("watch", "true").queryParam("resourceVersion", "5").get(pools("ns")).then()
+                .statusCode(429).header("Retry-After", "1").body(equalTo(notReady));
+    }
 }

@@ -118,10 +118,12 @@ class ProtocolTest {
     }
 
     @Test
-    @DisplayName("watch is not served yet: a clear 405 Status, never a list")
-    void watchNotYet() {
-        request().queryParam("watch", "true").get(pools(freshNamespace())).then().statusCode(405)
-                .body("reason", equalTo("MethodNotAllowed"));
+    @DisplayName("watch=false and watch=0 (any case) are plain lists, as kube parses booleans")
+    void watchFalseIsAList() {
+        for (String value : new String[] {"false", "0", "FALSE"}) {
+            request().queryParam("watch", value).get(pools(freshNamespace())).then().statusCode(200)
+                    .body("kind", equalTo("IPPoolList"));
+        }
     }
 
     @Test

@@ -93,6 +93,11 @@ public final class CachingStore implements Store, AutoCloseable {
                 .orElseGet(() -> Store.super.listNotOlderThan(prefix, minRevision));
     }
 
+    @Override
+    public void requireReady(String prefix) {
+        cacheFor(prefix).ifPresent(WatchCache::revision);
+    }
+
     private Optional<WatchCache> cacheFor(String key) {
         return caches.stream().filter(c -> key.startsWith(c.prefix())).map(Cached::cache).findFirst();
     }
