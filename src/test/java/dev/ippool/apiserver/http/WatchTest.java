@@ -241,4 +241,23 @@ class WatchTest {
             assertThat(in.readLine()).startsWith("{\"type\":\"ADDED\"");
         }
     }
+
+    @Test
+    @DisplayName("compacting etcd does not disturb open watches: they keep streaming")
+    void compactionUnderOpenWatches() throws Exception {
+        String ns = freshNamespace();
+        String rv = createPool(ns, "p");
+        try (WatchClient w = watch(pools(ns) + "?watch=true&resourceVersion=" + rv)) {
+            String endpoint = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getValue("ippool.etcd.endpoints", String.class);
+            try (io.etcd.jetcd.Client client = dev.ippool.apiserver.storage.etcd.EtcdStore.connect(
+                    List.of(endpoint), java.time.Duration.ofSeconds(5), 1 << 20)) {
+                String now = patchLabel(ns, "p", "before");
+                client.getKVClient().compact(Long.parseLong(now)).join();
+            }
+            assertThat(w.next().path("type").asText()).isEqualTo("MODIFIED");
+            String after = patchLabel(ns, "p", "after");
+            assertThat(rvOf(w.next())).isEqualTo(after);
+        }
+    }
 }
