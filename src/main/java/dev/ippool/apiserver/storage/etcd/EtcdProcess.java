@@ -24,7 +24,7 @@ public final class EtcdProcess implements AutoCloseable {
     public static final String INSTALL_HINT =
             "etcd not found on PATH: install it with `apt-get install etcd-server` (Debian/Ubuntu), then retry";
 
-    private final Process process;
+    private Process process;
     private final Path dataDir;
     private final boolean deleteDataDir;
     private final String clientUrl;
@@ -62,7 +62,7 @@ public final class EtcdProcess implements AutoCloseable {
             try {
                 Files.createDirectories(dataDir);
                 Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-                Process process = new ProcessBuilder(List.of(binary,
+                List<String> command = List.of(binary,
                         "--name", "ippool",
                         "--data-dir", dataDir.resolve("member-data").toString(),
                         "--listen-client-urls", clientUrl,
@@ -70,11 +70,11 @@ public final class EtcdProcess implements AutoCloseable {
                         "--listen-peer-urls", peerUrl,
                         "--initial-advertise-peer-urls", peerUrl,
                         "--initial-cluster", "ippool=" + peerUrl,
-                        "--logger", "zap", "--log-level", "error"))
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
+                        "--logger", "zap", "--log-level", "error");
+                Process process = launch(command, log);
                 EtcdProcess etcd = new EtcdProcess(process, dataDir, deleteDataDir, clientUrl);
+                etcd.command = command;
+                etcd.log = log;
                 if (etcd.awaitHealthy(Duration.ofSeconds(30))) {
                     return etcd;
                 }
@@ -85,6 +85,31 @@ public final class EtcdProcess implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    private List<String> command;
+    private Path log;
+
+    private static Process launch(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Stops etcd and starts it again on the same ports and data: what an etcd restart looks like to clients. */
+    public void restart() {
+        process.destroy();
+        try {
+            process.waitFor();
+            process = launch(command, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart etcd", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (!awaitHealthy(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("etcd did not come back on " + clientUrl);
+        }
     }
 
     public String clientUrl() {
