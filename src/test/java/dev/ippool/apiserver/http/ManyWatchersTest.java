@@ -15,10 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -42,6 +43,7 @@ class ManyWatchersTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final AtomicInteger rewatches = new AtomicInteger();
+    private final CountDownLatch caughtUp = new CountDownLatch(WATCHERS);
 
     /** One informer-like watcher: records the RV of every event and re-watches after its last one. */
     private final class Watcher {
@@ -74,6 +76,9 @@ class ManyWatchersTest {
                         long rv = Long.parseLong(m.group(1));
                         seen.add(rv);
                         last = rv;
+                        if (seen.size() == WRITES) {
+                            caughtUp.countDown();
+                        }
                     }
                 }
 
@@ -117,10 +122,7 @@ class ManyWatchersTest {
                     .body("{\"metadata\":{\"labels\":{\"n\":\"" + i + "\"}}}").patch(pool(ns, "p")).then()
                     .statusCode(200).extract().<String>path("metadata.resourceVersion")));
         }
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(deadline) && watchers.stream().anyMatch(w -> w.seen.size() < WRITES)) {
-            Thread.sleep(100); // polling the watchers' progress: there is no single event to wait on
-        }
+        caughtUp.await(120, TimeUnit.SECONDS);
         watchers.forEach(w -> w.stopped = true);
         long complete = watchers.stream().filter(w -> w.seen.equals(written)).count();
         String evicted = request().get("/q/metrics").then().extract().asString().lines()
