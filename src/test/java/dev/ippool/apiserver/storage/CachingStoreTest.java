@@ -33,19 +33,8 @@ class CachingStoreTest extends StoreContract {
         cache.close();
     }
 
-    private static void awaitReady() throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (true) {
-            try {
-                cache.listNotOlderThan("/contract/", 0);
-                return;
-            } catch (StorageException.NotReady e) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw e;
-                }
-                Thread.sleep(20);
-            }
-        }
+    private static void awaitReady() {
+        assertThat(cache.awaitReady(Duration.ofSeconds(10))).as("the watch cache loaded").isTrue();
     }
 
     @Override

@@ -98,6 +98,11 @@ public final class CachingStore implements Store, AutoCloseable {
         cacheFor(prefix).ifPresent(WatchCache::revision);
     }
 
+    /** Waits until every cache has loaded, up to {@code wait} (for start-up checks and tests). */
+    public boolean awaitReady(Duration wait) {
+        return caches.stream().allMatch(c -> c.cache().awaitReady(wait));
+    }
+
     private Optional<WatchCache> cacheFor(String key) {
         return caches.stream().filter(c -> key.startsWith(c.prefix())).map(Cached::cache).findFirst();
     }

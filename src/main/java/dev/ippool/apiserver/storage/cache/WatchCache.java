@@ -227,6 +227,23 @@ final class WatchCache {
         }
     }
 
+    /** Waits until the cache is ready, up to {@code wait}; returns whether it is. */
+    boolean awaitReady(Duration wait) {
+        lock.lock();
+        try {
+            long nanos = wait.toNanos();
+            while (!ready && nanos > 0) {
+                nanos = advanced.awaitNanos(nanos);
+            }
+            return ready;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long revision() {
         lock.lock();
         try {
