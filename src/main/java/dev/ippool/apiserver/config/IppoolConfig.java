@@ -28,7 +28,7 @@ public interface IppoolConfig {
         @WithDefault("60s")
         Duration bookmarkInterval();
 
-        /** Bytes queued for one watcher before it counts as too slow and is closed. Defaults to 32 MiB. */
+        /** Bytes written to one watcher but not yet taken by its socket before it counts as too slow and is cut off. Defaults to 32 MiB. */
         @WithDefault("33554432")
         int maxBufferedBytes();
     }

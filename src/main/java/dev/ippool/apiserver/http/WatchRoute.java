@@ -89,11 +89,10 @@ public class WatchRoute {
         response.setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-cache, private")
-                .putHeader("Audit-Id", UUID.randomUUID().toString())
-                .setWriteQueueMaxSize(config.watch().maxBufferedBytes());
+                .putHeader("Audit-Id", UUID.randomUUID().toString());
         // an empty write sends the head now: clients wait for it before they count the watch as open
         response.write(io.vertx.core.buffer.Buffer.buffer());
-        VertxSink sink = new VertxSink(response, evicted);
+        VertxSink sink = new VertxSink(response, evicted, config.watch().maxBufferedBytes());
         ctx.vertx().<Watches.Plan.Stream>executeBlocking(() -> plan.start(sink), false).onComplete(started -> {
             if (started.failed()) {
                 LOG.error("watch failed to start", started.cause());

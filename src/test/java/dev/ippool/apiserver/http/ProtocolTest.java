@@ -11,8 +11,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -131,5 +137,18 @@ class ProtocolTest {
     void pathSegment() {
         request().urlEncodingEnabled(false).get(pools(freshNamespace()) + "/%25bad").then().statusCode(400).body(equalTo(status(400,
                 "BadRequest", "Name parameter invalid: \"%bad\": may not contain '%'", null)));
+    }
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    @DisplayName("an Upgrade: h2c request is answered in HTTP/1.1, as Go's server does without TLS")
+    void noCleartextHttp2() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(root + BASE.substring(1)
+                + "/ippools")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
 }
