@@ -3,11 +3,15 @@ package dev.ippool.apiserver.http;
 import dev.ippool.apiserver.registry.WatchSink;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A watch's HTTP response. Writes never block: a watcher whose unsent bytes pass the limit is cut off (the
+ * A watch's outgoing side. Writes never block: a watcher whose unsent bytes pass the limit is cut off (the
  * client re-watches from the last resourceVersion it received) and counted, so one slow client never holds up
  * the others or the server's memory.
  *
@@ -17,18 +21,31 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class VertxSink implements WatchSink {
 
-    private final HttpServerResponse response;
+    /** How frames travel: a chunked HTTP body, or WebSocket text messages. */
+    interface Wire {
+        Future<Void> write(byte[] frame);
+
+        /** A clean end: the terminating chunk, or a WebSocket close frame. */
+        void end();
+
+        /** Cut off at once: the client is not reading, so a clean end would only queue behind the backlog. */
+        void abort();
+
+        void onClose(Runnable closed);
+    }
+
+    private final Wire wire;
     private final Counter evicted;
     private final long maxUnsentBytes;
     private long unsent;
     private boolean ended;
     private Runnable onEnd;
 
-    VertxSink(HttpServerResponse response, Counter evicted, long maxUnsentBytes) {
-        this.response = response;
+    VertxSink(Wire wire, Counter evicted, long maxUnsentBytes) {
+        this.wire = wire;
         this.evicted = evicted;
         this.maxUnsentBytes = maxUnsentBytes;
-        response.closeHandler(v -> end());
+        wire.onClose(this::end);
     }
 
     @Override
@@ -46,11 +63,12 @@ final class VertxSink implements WatchSink {
             }
         }
         if (overflow) {
-            evict();
+            evicted.increment();
+            wire.abort();
+            released();
             return false;
         }
-        // wrapping shares the frame's bytes among every watcher instead of copying them per connection
-        response.write(Buffer.buffer(Unpooled.wrappedBuffer(frame))).onComplete(written -> sent(frame.length));
+        wire.write(frame).onComplete(written -> sent(frame.length));
         return true;
     }
 
@@ -58,35 +76,15 @@ final class VertxSink implements WatchSink {
         unsent -= bytes;
     }
 
-    /** Queued bytes not yet handed to the socket; for tests and metrics. */
-    synchronized long unsent() {
-        return unsent;
-    }
-
-    /**
-     * A reset rather than a clean end: the client is not reading, so an end chunk would only queue behind the
-     * backlog. On HTTP/1.1 this closes the connection; on HTTP/2 it resets only this stream, leaving the
-     * client's other watches on the same connection alone.
-     */
-    private void evict() {
-        evicted.increment();
-        if (!response.closed()) {
-            response.reset();
-        }
-        released();
-    }
-
     @Override
     public void end() {
+        boolean first;
         synchronized (this) {
-            if (ended) {
-                released();
-                return;
-            }
+            first = !ended;
             ended = true;
         }
-        if (!response.ended() && !response.closed()) {
-            response.end();
+        if (first) {
+            wire.end();
         }
         released();
     }
@@ -111,6 +109,61 @@ final class VertxSink implements WatchSink {
         }
         if (now) {
             release.run();
+        }
+    }
+
+    /** The chunked {@code 200} stream: one {@code {"type","object"}\n} per event. */
+    record Chunked(HttpServerResponse response) implements Wire {
+        @Override
+        public Future<Void> write(byte[] frame) {
+            // wrapping shares the frame's bytes among every watcher instead of copying them per connection
+            return response.write(Buffer.buffer(Unpooled.wrappedBuffer(frame)));
+        }
+
+        @Override
+        public void end() {
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        }
+
+        /** HTTP/1.1: closes the connection; HTTP/2: resets only this stream, not the client's other watches. */
+        @Override
+        public void abort() {
+            if (!response.closed()) {
+                response.reset();
+            }
+        }
+
+        @Override
+        public void onClose(Runnable closed) {
+            response.closeHandler(v -> closed.run());
+        }
+    }
+
+    /** kube's WebSocket watch: one text message per event, the same bytes as a chunked frame. */
+    record WebSocket(ServerWebSocket socket, HttpConnection connection) implements Wire {
+        @Override
+        public Future<Void> write(byte[] frame) {
+            return socket.writeTextMessage(new String(frame, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void end() {
+            if (!socket.isClosed()) {
+                socket.close();
+            }
+        }
+
+        /** Closes the TCP connection: a close frame would wait behind the backlog the client is not reading. */
+        @Override
+        public void abort() {
+            connection.close();
+        }
+
+        @Override
+        public void onClose(Runnable closed) {
+            socket.closeHandler(v -> closed.run());
         }
     }
 }

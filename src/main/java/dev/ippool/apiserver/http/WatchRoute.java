@@ -85,6 +85,21 @@ public class WatchRoute {
     }
 
     private void stream(RoutingContext ctx, Watches.Plan plan, Query query) {
+        long maxUnsent = config.watch().maxBufferedBytes();
+        if (WebSocketHandshake.requested(ctx.request())) {
+            if (WebSocketHandshake.refused(ctx.request())) {
+                return;
+            }
+            ctx.request().toWebSocket().onComplete(upgraded -> {
+                if (upgraded.failed()) {
+                    LOG.debug("websocket upgrade failed", upgraded.cause());
+                    return;
+                }
+                VertxSink.Wire wire = new VertxSink.WebSocket(upgraded.result(), ctx.request().connection());
+                start(ctx, plan, query, new VertxSink(wire, evicted, maxUnsent));
+            });
+            return;
+        }
         HttpServerResponse response = ctx.response();
         response.setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", "application/json")
@@ -92,7 +107,10 @@ public class WatchRoute {
                 .putHeader("Audit-Id", UUID.randomUUID().toString());
         // an empty write sends the head now: clients wait for it before they count the watch as open
         response.write(io.vertx.core.buffer.Buffer.buffer());
-        VertxSink sink = new VertxSink(response, evicted, config.watch().maxBufferedBytes());
+        start(ctx, plan, query, new VertxSink(new VertxSink.Chunked(response), evicted, maxUnsent));
+    }
+
+    private void start(RoutingContext ctx, Watches.Plan plan, Query query, VertxSink sink) {
         ctx.vertx().<Watches.Plan.Stream>executeBlocking(() -> plan.start(sink), false).onComplete(started -> {
             if (started.failed()) {
                 LOG.error("watch failed to start", started.cause());

@@ -63,15 +63,10 @@ public final class Watches {
             Stream stream = new Stream(sink);
             try {
                 long after;
-                Boolean initial = options.sendInitialEvents();
-                if (Boolean.TRUE.equals(initial) || (initial == null && options.resourceVersion().equals("0"))) {
+                if (sendsInitialEvents()) {
                     long minimum = options.resourceVersion().isEmpty() ? currentRevision() : requested;
                     Page snapshot = registry.store().listNotOlderThan(prefix, minimum);
-                    after = stream.initial(snapshot, Boolean.TRUE.equals(initial) && options.allowWatchBookmarks());
-                } else if (initial == null && options.resourceVersion().isEmpty()) {
-                    Page snapshot = registry.store().list(new dev.ippool.apiserver.storage.ListRequest(prefix, null,
-                            0, 0));
-                    after = stream.initial(snapshot, false);
+                    after = stream.initial(snapshot, options.allowWatchBookmarks());
                 } else {
                     after = options.resourceVersion().isEmpty() ? currentRevision() : requested;
                 }
@@ -86,6 +81,19 @@ public final class Watches {
                 stream.fail(e);
             }
             return stream;
+        }
+
+        /**
+         * kube 1.32 (WatchList on by default) defaults a watch from no or "0" resourceVersion without
+         * {@code sendInitialEvents} to {@code sendInitialEvents=true&resourceVersionMatch=NotOlderThan}: the same
+         * initial ADDEDs, and with bookmarks allowed the bookmark that ends them (SetListOptionsDefaults).
+         */
+        private boolean sendsInitialEvents() {
+            Boolean initial = options.sendInitialEvents();
+            if (initial != null) {
+                return initial;
+            }
+            return options.resourceVersion().isEmpty() || options.resourceVersion().equals("0");
         }
 
         private long currentRevision() {

@@ -51,7 +51,7 @@ class WatchTest {
         try (WatchClient w = watch(pools(ns) + "?watch=true&resourceVersion=" + start)) {
             assertThat(w.status()).isEqualTo(200);
             assertThat(w.headers().firstValue("Content-Type")).hasValue("application/json");
-            // Java's client consumes Transfer-Encoding; no Content-Length means a streamed body (chunked: see websocketUpgradeFallsBack)
+            // Java's client consumes Transfer-Encoding; no Content-Length means a streamed body (chunked: see chunkedOnTheWire)
             assertThat(w.headers().firstValue("Content-Length")).isEmpty();
             String created = createPool(ns, "p");
             String modified = patchLabel(ns, "p", "x");
@@ -136,19 +136,33 @@ class WatchTest {
     }
 
     @Test
-    @DisplayName("sendInitialEvents: ADDEDs then a BOOKMARK annotated k8s.io/initial-events-end at the snapshot RV")
+    @DisplayName("sendInitialEvents: ADDEDs then a BOOKMARK annotated k8s.io/initial-events-end (+ 1.32's list"
+            + " blueprint) at the snapshot RV; 1.32 defaults a watch from no or 0 RV to the same")
     void sendInitialEvents() throws Exception {
         String ns = freshNamespace();
         createPool(ns, "a");
-        try (WatchClient w = watch(pools(ns) + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
-                + "&allowWatchBookmarks=true")) {
-            JsonNode added = w.next();
-            assertThat(added.path("type").asText()).isEqualTo("ADDED");
-            JsonNode bookmark = w.next();
-            assertThat(bookmark.toString()).matches("\\{\"type\":\"BOOKMARK\",\"object\":\\{\"apiVersion\":"
-                    + "\"whereabouts.cni.cncf.io/v1alpha1\",\"kind\":\"IPPool\",\"metadata\":\\{\"annotations\":"
-                    + "\\{\"k8s.io/initial-events-end\":\"true\"\\},\"resourceVersion\":\"\\d+\"\\}\\}\\}");
-            assertThat(Long.parseLong(rvOf(bookmark))).isGreaterThanOrEqualTo(Long.parseLong(rvOf(added)));
+        // base64 of {"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","items":[],"kind":"IPPoolList"}\n
+        String blueprint = java.util.Base64.getEncoder().encodeToString(("{\"apiVersion\":\"whereabouts.cni.cncf.io/"
+                + "v1alpha1\",\"items\":[],\"kind\":\"IPPoolList\"}\n").getBytes());
+        for (String query : List.of("sendInitialEvents=true&resourceVersionMatch=NotOlderThan", "resourceVersion=0",
+                "resourceVersion=")) {
+            try (WatchClient w = watch(pools(ns) + "?watch=true&allowWatchBookmarks=true&" + query)) {
+                JsonNode added = w.next();
+                assertThat(added.path("type").asText()).isEqualTo("ADDED");
+                String bookmark = w.nextLine();
+                assertThat(bookmark).as(query).matches("\\{\"type\":\"BOOKMARK\",\"object\":\\{\"apiVersion\":"
+                        + "\"whereabouts.cni.cncf.io/v1alpha1\",\"kind\":\"IPPool\",\"metadata\":\\{\"annotations\":"
+                        + "\\{\"k8s.io/initial-events-end\":\"true\",\"kubernetes.io/initial-events-list-blueprint\":\""
+                        + blueprint + "\"\\},\"resourceVersion\":\"(\\d+)\"\\}\\}\\}");
+                assertThat(Long.parseLong(bookmark.replaceAll(".*\"resourceVersion\":\"(\\d+)\".*", "$1")))
+                        .isGreaterThanOrEqualTo(Long.parseLong(rvOf(added)));
+            }
+        }
+        // without bookmarks allowed, no bookmark: the next line is the next change
+        try (WatchClient w = watch(pools(ns) + "?watch=true")) {
+            assertThat(w.next().path("type").asText()).isEqualTo("ADDED");
+            createPool(ns, "b");
+            assertThat(w.next().path("type").asText()).isEqualTo("ADDED");
         }
     }
 
@@ -219,15 +233,14 @@ class WatchTest {
     }
 
     @Test
-    @DisplayName("a watch with Upgrade: websocket gets the plain 200 chunked stream (fabric8's fallback)")
-    void websocketUpgradeFallsBack() throws Exception {
+    @DisplayName("on the wire: 200 chunked, each event in its own chunk ending in a newline")
+    void chunkedOnTheWire() throws Exception {
         String ns = freshNamespace();
         createPool(ns, "p");
         try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("GET " + pools(ns) + "?watch=true HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes());
+                    + "\r\n").getBytes());
             java.io.BufferedReader in = new java.io.BufferedReader(
                     new java.io.InputStreamReader(socket.getInputStream()));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
