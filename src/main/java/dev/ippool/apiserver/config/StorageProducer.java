@@ -1,17 +1,17 @@
 package dev.ippool.apiserver.config;
 
-import dev.ippool.apiserver.storage.etcd.EtcdStore;
-
-
 import dev.ippool.apiserver.dev.DevEtcd;
+import dev.ippool.apiserver.kinds.Catalog;
 import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.cache.CachingStore;
+import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
-import dev.ippool.apiserver.kinds.Catalog;
-import dev.ippool.apiserver.storage.cache.CachingStore;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -46,10 +46,16 @@ public class StorageProducer {
     @Produces
     @Singleton
     @Startup
-    Store cached(EtcdStore etcd, IppoolConfig config) {
+    Store cached(EtcdStore etcd, IppoolConfig config, MeterRegistry meters) {
         List<String> prefixes = Catalog.standard().resources().stream()
                 .map(r -> r.storagePrefix(config.etcd().keyPrefix())).toList();
-        return new CachingStore(etcd, prefixes, config.watch().cacheCapacity());
+        CachingStore store = new CachingStore(etcd, prefixes, config.watch().cacheCapacity());
+        // kube-apiserver's gauge of the same name and labels, so existing dashboards read it
+        Catalog.standard().resources().forEach(r -> Gauge.builder("apiserver_registered_watchers", store,
+                        s -> s.watcherCount(r.storagePrefix(config.etcd().keyPrefix())))
+                .description("Number of currently registered watchers for a given resources")
+                .tags("group", r.group(), "version", r.version(), "kind", r.kind()).register(meters));
+        return store;
     }
 
     void close(@Disposes Store store) {

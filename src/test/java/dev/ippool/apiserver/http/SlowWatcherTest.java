@@ -2,6 +2,7 @@ package dev.ippool.apiserver.http;
 
 import static dev.ippool.apiserver.support.Api.create;
 import static dev.ippool.apiserver.support.Api.freshNamespace;
+import static dev.ippool.apiserver.support.Api.metric;
 import static dev.ippool.apiserver.support.Api.pool;
 import static dev.ippool.apiserver.support.Api.poolJson;
 import static dev.ippool.apiserver.support.Api.pools;
@@ -101,8 +102,6 @@ class SlowWatcherTest {
     }
 
     private static double evictedTotal() {
-        return request().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(l -> l.startsWith("ippool_watch_evicted_total")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow();
+        return metric("ippool_watch_evicted_total");
     }
 }

@@ -3,7 +3,9 @@ package dev.ippool.apiserver.http;
 import static dev.ippool.apiserver.support.Api.BASE;
 import static dev.ippool.apiserver.support.Api.create;
 import static dev.ippool.apiserver.support.Api.createPool;
+import static dev.ippool.apiserver.support.Api.eventually;
 import static dev.ippool.apiserver.support.Api.freshNamespace;
+import static dev.ippool.apiserver.support.Api.metric;
 import static dev.ippool.apiserver.support.Api.pool;
 import static dev.ippool.apiserver.support.Api.pools;
 import static dev.ippool.apiserver.support.Api.request;
@@ -272,5 +274,23 @@ class WatchTest {
             String after = patchLabel(ns, "p", "after");
             assertThat(rvOf(w.next())).isEqualTo(after);
         }
+    }
+
+    @Test
+    @DisplayName("a client that disconnects releases its cache subscription (apiserver_registered_watchers)")
+    void disconnectReleases() throws Exception {
+        String series = "apiserver_registered_watchers{group=\"whereabouts.cni.cncf.io\",kind=\"IPPool\","
+                + "version=\"v1alpha1\"}";
+        String ns = freshNamespace();
+        createPool(ns, "p");
+        double before = metric(series);
+        List<WatchClient> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clients.add(watch(pools(ns) + "?watch=true"));
+            assertThat(clients.get(i).next().path("type").asText()).isEqualTo("ADDED");
+        }
+        assertThat(metric(series)).isGreaterThanOrEqualTo(before + 5);
+        clients.forEach(WatchClient::close);
+        assertThat(eventually(10, () -> metric(series) <= before)).as("subscriptions released").isTrue();
     }
 }

@@ -67,4 +67,25 @@ public final class Api {
     public static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
+
+    /** The value of the first Prometheus sample whose line starts with {@code series} (name and labels). */
+    public static double metric(String series) {
+        return request().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith(series)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no metric " + series));
+    }
+
+    /** Waits up to {@code seconds} for {@code condition}, checking every 50 ms; false if it never held. */
+    public static boolean eventually(long seconds, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
 }

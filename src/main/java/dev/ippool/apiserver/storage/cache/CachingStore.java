@@ -98,6 +98,11 @@ public final class CachingStore implements Store, AutoCloseable {
         cacheFor(prefix).ifPresent(WatchCache::revision);
     }
 
+    /** Client watches subscribed to the cache of {@code prefix} (0 for an uncached prefix). */
+    public int watcherCount(String prefix) {
+        return cacheFor(prefix).map(WatchCache::watcherCount).orElse(0);
+    }
+
     /** Waits until every cache has loaded, up to {@code wait} (for start-up checks and tests). */
     public boolean awaitReady(Duration wait) {
         return caches.stream().allMatch(c -> c.cache().awaitReady(wait));

@@ -298,6 +298,11 @@ final class WatchCache {
         }
     }
 
+    /** Client watches currently subscribed; a closed or disconnected one is gone from here. */
+    int watcherCount() {
+        return watchers.size();
+    }
+
     /** One client watch: its sub-prefix and start filter. */
     private static final class CacheWatcher {
         private final String subPrefix;
