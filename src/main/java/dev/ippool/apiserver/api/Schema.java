@@ -13,9 +13,10 @@ import java.util.Map;
  * @param properties           known members of an object, in declaration order
  * @param required             members that must be present
  * @param additionalProperties for a map, the schema of each value; {@code null} otherwise
+ * @param description          what the field means, for OpenAPI and {@code kubectl explain}
  */
 public record Schema(String type, Map<String, Schema> properties, List<String> required,
-        Schema additionalProperties) {
+        Schema additionalProperties, String description) {
 
     public Schema {
         properties = properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
@@ -23,15 +24,19 @@ public record Schema(String type, Map<String, Schema> properties, List<String> r
     }
 
     public static Schema string() {
-        return new Schema("string", null, null, null);
+        return new Schema("string", null, null, null, null);
     }
 
     public static Schema object(Map<String, Schema> properties, List<String> required) {
-        return new Schema("object", properties, required, null);
+        return new Schema("object", properties, required, null, null);
     }
 
     public static Schema mapOf(Schema values) {
-        return new Schema("object", null, null, values);
+        return new Schema("object", null, null, values, null);
+    }
+
+    public Schema describedAs(String text) {
+        return new Schema(type, properties, required, additionalProperties, text);
     }
 
     public boolean isMap() {

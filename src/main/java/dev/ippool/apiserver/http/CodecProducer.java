@@ -1,10 +1,12 @@
 package dev.ippool.apiserver.http;
 
 import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.discovery.Discovery;
+import dev.ippool.apiserver.kinds.Catalog;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The one {@link Codec} of the application. */
+/** The one {@link Codec} and the discovery documents of the application. */
 @Singleton
 public class CodecProducer {
 
@@ -12,5 +14,11 @@ public class CodecProducer {
     @Singleton
     Codec codec() {
         return new Codec();
+    }
+
+    @Produces
+    @Singleton
+    Discovery discovery() {
+        return new Discovery(Catalog.standard());
     }
 }

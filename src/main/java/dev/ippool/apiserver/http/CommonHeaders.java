@@ -9,7 +9,10 @@ public class CommonHeaders {
 
     @ServerResponseFilter
     public void add(ContainerResponseContext response) {
-        response.getHeaders().putSingle("Cache-Control", "no-cache, private");
+        // WithCacheControl sets it only where the handler did not (aggregated discovery says "public")
+        if (!response.getHeaders().containsKey("Cache-Control")) {
+            response.getHeaders().putSingle("Cache-Control", "no-cache, private");
+        }
         response.getHeaders().putSingle("Audit-Id", UUID.randomUUID().toString());
     }
 }

@@ -8,6 +8,7 @@ import dev.ippool.apiserver.registry.Deleter;
 import dev.ippool.apiserver.registry.Lister;
 import dev.ippool.apiserver.registry.Names;
 import dev.ippool.apiserver.registry.ResourceRegistry;
+import dev.ippool.apiserver.registry.Views;
 import dev.ippool.apiserver.registry.Watches;
 import dev.ippool.apiserver.storage.Store;
 import jakarta.inject.Singleton;
@@ -20,7 +21,7 @@ import java.util.Optional;
 public class Registries {
 
     /** Everything the HTTP layer needs for one resource. */
-    public record Entry(ResourceRegistry registry, Lister lister, Deleter deleter, Watches watches) {
+    public record Entry(ResourceRegistry registry, Lister lister, Deleter deleter, Watches watches, Views views) {
         public ResourceDefinition definition() {
             return registry.definition();
         }
@@ -35,7 +36,8 @@ public class Registries {
             ResourceRegistry registry = new ResourceRegistry(definition, store, codec, names, Clock.systemUTC(),
                     config.etcd().keyPrefix());
             Lister lister = new Lister(registry);
-            return new Entry(registry, lister, new Deleter(registry, lister), new Watches(registry));
+            return new Entry(registry, lister, new Deleter(registry, lister), new Watches(registry),
+                    new Views(definition, Clock.systemUTC()));
         }).toList();
     }
 

@@ -3,6 +3,7 @@ package dev.ippool.apiserver.http;
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.DeleteOptions;
 import dev.ippool.apiserver.api.ListOptions;
+import dev.ippool.apiserver.discovery.Discovery;
 import dev.ippool.apiserver.registry.Deleter;
 import dev.ippool.apiserver.registry.ResourceRegistry;
 import dev.ippool.apiserver.registry.Warnings;
@@ -30,11 +31,22 @@ public class ResourceEndpoints {
     private final Registries registries;
     private final BodyDecoder decoder;
     private final Responses responses;
+    private final Discovery discovery;
 
-    public ResourceEndpoints(Registries registries, BodyDecoder decoder, Responses responses) {
+    public ResourceEndpoints(Registries registries, BodyDecoder decoder, Responses responses,
+            Discovery discovery) {
         this.registries = registries;
         this.decoder = decoder;
         this.responses = responses;
+        this.discovery = discovery;
+    }
+
+    /** The group-version discovery document ({@code APIResourceList}). */
+    @GET
+    public Response resources(@PathParam("group") String group, @PathParam("version") String version,
+            @Context UriInfo uri, @Context HttpHeaders headers) {
+        return responses.ok(discovery.resources(group, version).orElseThrow(NotFoundException::new),
+                headers, new Query(uri.getQueryParameters()), null);
     }
 
     @GET
@@ -62,7 +74,7 @@ public class ResourceEndpoints {
         Warnings warnings = new Warnings();
         var created = entry.registry().create(namespace, decoder.object(contentType(headers), body),
                 query.writeOptions(), warnings);
-        return responses.respond(201, created, headers, query, warnings);
+        return responses.respond(entry.views(), 201, created, headers, query, warnings);
     }
 
     /** kube's create handler ignores a name in the path: the body names the object. */
@@ -83,7 +95,8 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         ListOptions listOptions = query.listOptions();
         DeleteOptions options = deleteOptions(query, headers, body);
-        return responses.ok(entry.deleter().deleteCollection(namespace, listOptions, options), headers, query, null);
+        return responses.ok(entry.views(), entry.deleter().deleteCollection(namespace, listOptions, options), headers,
+                query, null);
     }
 
     @PUT
@@ -108,7 +121,7 @@ public class ResourceEndpoints {
             @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
-        return responses.ok(entry.registry().get(namespace, name, query.string("resourceVersion")), headers, query,
+        return responses.ok(entry.views(), entry.registry().get(namespace, name, query.string("resourceVersion")), headers, query,
                 null);
     }
 
@@ -122,7 +135,7 @@ public class ResourceEndpoints {
         Warnings warnings = new Warnings();
         var updated = entry.registry().update(namespace, name, decoder.object(contentType(headers), body),
                 query.writeOptions(), warnings);
-        return responses.ok(updated, headers, query, warnings);
+        return responses.ok(entry.views(), updated, headers, query, warnings);
     }
 
     @PATCH
@@ -145,7 +158,7 @@ public class ResourceEndpoints {
         Warnings warnings = new Warnings();
         var patched = entry.registry().patch(namespace, name, type, decoder.patch(body), query.writeOptions(),
                 warnings);
-        return responses.ok(patched, headers, query, warnings);
+        return responses.ok(entry.views(), patched, headers, query, warnings);
     }
 
     @DELETE
@@ -156,7 +169,7 @@ public class ResourceEndpoints {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
         Deleter.Outcome outcome = entry.deleter().delete(namespace, name, deleteOptions(query, headers, body));
-        return responses.respond(outcome.code(), outcome.body(), headers, query, null);
+        return responses.respond(entry.views(), outcome.code(), outcome.body(), headers, query, null);
     }
 
     /** IPPool has no subresources: kube answers any of them with a NotFound Status for the object. */
@@ -175,7 +188,7 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         ListOptions options = query.listOptions();
         var result = entry.lister().list(namespace, options);
-        return responses.ok(entry.lister().toListObject(result), headers, query, null);
+        return responses.ok(entry.views(), entry.lister().toListObject(result), headers, query, null);
     }
 
     private DeleteOptions deleteOptions(Query query, HttpHeaders headers, byte[] body) {

@@ -2,6 +2,8 @@ package dev.ippool.apiserver.http;
 
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ippool.apiserver.registry.Views;
 import dev.ippool.apiserver.registry.Warnings;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -29,13 +31,24 @@ public class Responses {
     }
 
     public Response ok(Object body, HttpHeaders headers, Query query, Warnings warnings) {
-        return respond(200, body, headers, query, warnings);
+        return respond(null, 200, body, headers, query, warnings);
     }
 
-    public Response respond(int code, Object body, HttpHeaders headers, Query query, Warnings warnings) {
-        String type = negotiate(headers.getHeaderString(HttpHeaders.ACCEPT));
-        byte[] bytes = type.equals(YAML) ? codec.encodeYaml(body) : codec.encode(body, pretty(headers, query));
-        Response.ResponseBuilder builder = Response.status(code).entity(bytes).type(type);
+    public Response ok(Views views, Object body, HttpHeaders headers, Query query, Warnings warnings) {
+        return respond(views, 200, body, headers, query, warnings);
+    }
+
+    /**
+     * Writes {@code body} in the negotiated media type; with {@code views}, an object or list the client asked
+     * to see {@code as=Table} or {@code as=PartialObjectMetadata[List]} is transformed first. A Status never is.
+     */
+    public Response respond(Views views, int code, Object body, HttpHeaders headers, Query query,
+            Warnings warnings) {
+        Target target = negotiate(headers.getHeaderString(HttpHeaders.ACCEPT));
+        Object out = views != null && body instanceof JsonNode node ? target.transform(views, node, query) : body;
+        byte[] bytes = target.mediaType().equals(YAML) ? codec.encodeYaml(out)
+                : codec.encode(out, pretty(headers, query));
+        Response.ResponseBuilder builder = Response.status(code).entity(bytes).type(target.mediaType());
         if (warnings != null) {
             warnings.messages().forEach(w -> builder.header("Warning", "299 - " + quoteWarning(w)));
         }
@@ -53,14 +66,46 @@ public class Responses {
     }
 
     /**
-     * Picks JSON or YAML from an Accept header, by q-value then order. Transformations a later issue adds
-     * ({@code as=Table}) are skipped so clients fall back to their plain-JSON alternative, as kubectl lists one.
+     * What the client asked for: JSON or YAML, and possibly a {@code meta.k8s.io} view of the object (kube's
+     * negotiation with {@code AllowsMediaTypeTransform}). Ranges are tried by q-value then order; protobuf and
+     * unknown transformations are skipped, so a client listing protobuf first gets its JSON alternative.
      */
-    static String negotiate(String accept) {
-        if (accept == null || accept.isBlank()) {
-            return JSON;
+    public record Target(String mediaType, String as, String metaVersion) {
+
+        Object transform(Views views, JsonNode body, Query query) {
+            if (as == null) {
+                return body;
+            }
+            boolean list = Views.isList(body);
+            return switch (as) {
+                case "Table" -> views.table(body, Views.include(query.string("includeObject")), metaVersion, true);
+                case "PartialObjectMetadata" -> {
+                    if (list) {
+                        throw notAcceptable("you requested PartialObjectMetadata, but the requested object is a"
+                                + " list (*unstructured.UnstructuredList)");
+                    }
+                    yield views.partial(body, metaVersion);
+                }
+                default -> {
+                    if (!list) {
+                        throw notAcceptable("you requested PartialObjectMetadataList, but the requested object is"
+                                + " not a list (*unstructured.Unstructured)");
+                    }
+                    yield views.partialList(body, metaVersion);
+                }
+            };
         }
-        record Range(String type, double q, int order) {
+    }
+
+    private static ApiException notAcceptable(String message) {
+        return ApiException.of(406, "NotAcceptable", message);
+    }
+
+    static Target negotiate(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return new Target(JSON, null, null);
+        }
+        record Range(Target target, double q, int order) {
         }
         List<Range> ranges = new ArrayList<>();
         String[] parts = accept.split(",");
@@ -68,38 +113,47 @@ public class Responses {
             String[] params = parts[i].split(";");
             String type = params[0].trim().toLowerCase(Locale.ROOT);
             double q = 1;
-            boolean transform = false;
+            String as = null;
+            String g = null;
+            String v = null;
             for (int j = 1; j < params.length; j++) {
-                String p = params[j].trim();
-                if (p.startsWith("q=")) {
-                    try {
-                        q = Double.parseDouble(p.substring(2));
-                    } catch (NumberFormatException e) {
-                        q = 0;
+                String[] kv = params[j].trim().split("=", 2);
+                String value = kv.length == 2 ? kv[1].trim() : "";
+                switch (kv[0].trim()) {
+                    case "q" -> q = parseQ(value);
+                    case "as" -> as = value;
+                    case "g" -> g = value;
+                    case "v" -> v = value;
+                    default -> {
                     }
-                } else if (p.startsWith("as=")) {
-                    transform = true;
                 }
             }
-            if (!transform && q > 0) {
-                ranges.add(new Range(type, q, i));
+            String media = switch (type) {
+                case JSON, "application/*", "*/*", "*" -> JSON;
+                case YAML -> YAML;
+                default -> null;
+            };
+            boolean viewOk = as == null || ("meta.k8s.io".equals(g) && ("v1".equals(v) || "v1beta1".equals(v))
+                    && VIEWS.contains(as));
+            if (media != null && viewOk && q > 0) {
+                ranges.add(new Range(new Target(media, as, as == null ? null : v), q, i));
             }
         }
         ranges.sort(Comparator.comparingDouble((Range r) -> -r.q()).thenComparingInt(Range::order));
-        for (Range r : ranges) {
-            switch (r.type()) {
-                case JSON, "application/*", "*/*", "*" -> {
-                    return JSON;
-                }
-                case YAML -> {
-                    return YAML;
-                }
-                default -> {
-                }
-            }
+        if (ranges.isEmpty()) {
+            throw notAcceptable("only the following media types are accepted: application/json, application/yaml");
         }
-        throw ApiException.of(406, "NotAcceptable",
-                "only the following media types are accepted: application/json, application/yaml");
+        return ranges.get(0).target();
+    }
+
+    private static final List<String> VIEWS = List.of("Table", "PartialObjectMetadata", "PartialObjectMetadataList");
+
+    private static double parseQ(String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** {@code net.NewWarningHeader}: the text as a quoted string, escaping quotes and backslashes. */

@@ -5,6 +5,8 @@ import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.api.ListOptions;
 import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.config.IppoolConfig;
+import dev.ippool.apiserver.registry.EventView;
+import dev.ippool.apiserver.registry.Views;
 import dev.ippool.apiserver.registry.Watches;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,8 +75,10 @@ public class WatchRoute {
         }
         ctx.vertx().<Watches.Plan>executeBlocking(() -> {
             ListOptions options = withName(query.listOptions(), target.name());
-            Responses.negotiate(ctx.request().getHeader("Accept"));
-            return entry.watches().prepare(target.namespace(), options);
+            Responses.Target media = Responses.negotiate(ctx.request().getHeader("Accept"));
+            EventView view = entry.views().eventView(media.as(), media.metaVersion(),
+                    Views.include(query.string("includeObject")));
+            return entry.watches().prepare(target.namespace(), options, view);
         }, false).onComplete(prepared -> {
             if (prepared.failed()) {
                 fail(ctx.response(), prepared.cause());

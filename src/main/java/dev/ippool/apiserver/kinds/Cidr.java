@@ -60,4 +60,20 @@ public record Cidr(byte[] address, int prefix) {
             return null;
         }
     }
+
+    /**
+     * Addresses Whereabouts can hand out from this range: all but the first (network) and last (broadcast)
+     * address; a /31 (/127) has 2 and a /32 (/128) 1, as point-to-point and host routes. Capped at 2^63 − 1 so
+     * it fits the int64 of Table cells and metrics: no IPv6 pool comes near that many allocations.
+     */
+    public long capacity() {
+        int hostBits = address.length * 8 - prefix;
+        if (hostBits <= 1) {
+            return hostBits + 1L;
+        }
+        if (hostBits >= 63) {
+            return Long.MAX_VALUE;
+        }
+        return (1L << hostBits) - 2;
+    }
 }

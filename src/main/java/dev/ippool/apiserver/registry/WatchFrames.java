@@ -30,7 +30,7 @@ final class WatchFrames {
         this.listBlueprint = Base64.getEncoder().encodeToString(codec.encode(emptyList));
     }
 
-    byte[] event(String type, ObjectNode object) {
+    byte[] event(String type, Object object) {
         return frame(type, codec.encode(object));
     }
 
@@ -43,7 +43,7 @@ final class WatchFrames {
      * ends a watch-list's initial events is annotated as 1.32 does; client-go's watch-list refuses it without
      * the list blueprint.
      */
-    byte[] bookmark(long revision, boolean initialEventsEnd) {
+    ObjectNode bookmark(long revision, boolean initialEventsEnd) {
         ObjectNode object = codec.newObject();
         object.put("apiVersion", definition.apiVersion());
         object.put("kind", definition.kind());
@@ -53,7 +53,7 @@ final class WatchFrames {
                     .put("kubernetes.io/initial-events-list-blueprint", listBlueprint);
         }
         metadata.put("resourceVersion", Long.toString(revision));
-        return event("BOOKMARK", object);
+        return object;
     }
 
     /** {@code encoded} ends with a newline, which the frame moves after the closing brace. */

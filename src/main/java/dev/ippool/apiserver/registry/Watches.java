@@ -28,7 +28,7 @@ public final class Watches {
     }
 
     /** Validates the options of a watch; throws the 4xx kube would answer before any byte is streamed. */
-    public Plan prepare(String namespace, ListOptions options) {
+    public Plan prepare(String namespace, ListOptions options, EventView view) {
         OptionChecks.watch(options);
         Selector selector = Selector.parse(options.labelSelector(), options.fieldSelector());
         long requested = OptionChecks.resourceVersion(options.resourceVersion());
@@ -38,7 +38,7 @@ public final class Watches {
         } catch (StorageException e) {
             throw StorageErrors.interpret(e, registry.resource(), "watch", "");
         }
-        return new Plan(prefix, options, selector, requested);
+        return new Plan(prefix, options, selector, requested, view);
     }
 
     /** A validated watch, ready to stream. */
@@ -47,12 +47,14 @@ public final class Watches {
         private final ListOptions options;
         private final Selector selector;
         private final long requested;
+        private final EventView view;
 
-        Plan(String prefix, ListOptions options, Selector selector, long requested) {
+        Plan(String prefix, ListOptions options, Selector selector, long requested, EventView view) {
             this.prefix = prefix;
             this.options = options;
             this.selector = selector;
             this.requested = requested;
+            this.view = view;
         }
 
         /**
@@ -110,6 +112,7 @@ public final class Watches {
             private Subscription subscription;
             private long revision;
             private boolean done;
+            private boolean first = true;
 
             Stream(WatchSink sink) {
                 this.sink = sink;
@@ -117,14 +120,17 @@ public final class Watches {
 
             long initial(Page snapshot, boolean endBookmark) {
                 List<byte[]> out = new ArrayList<>();
+                boolean firstFrame = true;
                 for (KeyValue kv : snapshot.items()) {
                     ObjectNode object = registry.decode(kv);
                     if (selector.matches(object)) {
-                        out.add(frames.event("ADDED", object));
+                        out.add(frames.event("ADDED", view.object(object, firstFrame)));
+                        firstFrame = false;
                     }
                 }
                 if (endBookmark) {
-                    out.add(frames.bookmark(snapshot.revision(), true));
+                    out.add(frames.event("BOOKMARK",
+                            view.bookmark(frames.bookmark(snapshot.revision(), true), firstFrame)));
                 }
                 synchronized (this) {
                     revision = snapshot.revision();
@@ -167,9 +173,10 @@ public final class Watches {
                     }
                     return;
                 }
-                byte[] frame = change.memo(type, () -> type.equals("DELETED")
-                        ? frames.event(type, deletedState(change)) : frames.event(type, current(change)));
                 synchronized (this) {
+                    boolean firstFrame = first;
+                    byte[] frame = change.memo(type + "/" + view.key() + "/" + firstFrame, () -> frames.event(type,
+                            view.object(type.equals("DELETED") ? deletedState(change) : current(change), firstFrame)));
                     revision = change.revision();
                     send(frame);
                 }
@@ -192,7 +199,7 @@ public final class Watches {
             /** A bookmark at the last revision this client has seen everything up to. */
             public synchronized void bookmark() {
                 if (revision > 0) {
-                    send(frames.bookmark(revision, false));
+                    send(frames.event("BOOKMARK", view.bookmark(frames.bookmark(revision, false), first)));
                 }
             }
 
@@ -216,6 +223,7 @@ public final class Watches {
                 if (done) {
                     return false;
                 }
+                first = false;
                 if (!sink.send(frame)) {
                     close();
                     return false;

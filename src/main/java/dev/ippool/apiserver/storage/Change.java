@@ -52,10 +52,21 @@ public final class Change {
         return revision;
     }
 
-    /** A value derived from this change, computed once whatever the number of watchers asking for it. */
+    /**
+     * A value derived from this change, computed once whatever the number of watchers asking for it (two racing
+     * first callers may both compute; one result wins). Not computeIfAbsent: a computation may itself memo
+     * another value of the same change (an encoded frame needs the decoded object), which ConcurrentHashMap
+     * refuses as a recursive update.
+     */
     @SuppressWarnings("unchecked")
     public <T> T memo(Object memoKey, Supplier<T> compute) {
-        return (T) memo.computeIfAbsent(memoKey, k -> compute.get());
+        Object known = memo.get(memoKey);
+        if (known != null) {
+            return (T) known;
+        }
+        Object computed = compute.get();
+        Object raced = memo.putIfAbsent(memoKey, computed);
+        return (T) (raced != null ? raced : computed);
     }
 
     @Override

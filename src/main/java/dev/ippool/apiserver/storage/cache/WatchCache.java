@@ -303,8 +303,11 @@ final class WatchCache {
         return watchers.size();
     }
 
-    /** One client watch: its sub-prefix and start filter. */
-    private static final class CacheWatcher {
+    /**
+     * One client watch: its sub-prefix and start filter. A listener that throws is dropped (and told so) rather
+     * than allowed to break the resource's one etcd watch, which every other client shares.
+     */
+    private final class CacheWatcher {
         private final String subPrefix;
         private final long afterRevision;
         private final WatchListener listener;
@@ -317,13 +320,31 @@ final class WatchCache {
 
         void offer(Change change) {
             if (change.revision() > afterRevision && change.key().startsWith(subPrefix)) {
-                listener.onChange(change);
+                try {
+                    listener.onChange(change);
+                } catch (RuntimeException e) {
+                    drop(e);
+                }
             }
         }
 
         void progress(long revision) {
             if (revision > afterRevision) {
-                listener.onProgress(revision);
+                try {
+                    listener.onProgress(revision);
+                } catch (RuntimeException e) {
+                    drop(e);
+                }
+            }
+        }
+
+        private void drop(RuntimeException e) {
+            LOG.error("watch cache " + prefix + ": a client watch failed on a change and was closed", e);
+            watchers.remove(this);
+            try {
+                listener.onError(new StorageException.Unavailable("watch failed: " + e, e));
+            } catch (RuntimeException ignored) {
+                // it failed already; nothing more to tell it
             }
         }
 
