@@ -54,7 +54,7 @@ public final class Views {
             return Include.OBJECT;
         }
         throw ApiException.badRequest(FieldError.notSupported("includeObject", value,
-                List.of("Metadata", "None", "Object")).toString());
+                List.of("Metadata", "None", "Object")).message());
     }
 
     public static boolean isList(JsonNode node) {

@@ -47,8 +47,17 @@ public final class WatchClient implements AutoCloseable {
 
     /** Opens {@code url} (path and query); returns once the response head has arrived. */
     public static WatchClient open(String baseUrl, String pathAndQuery) {
+        return open(baseUrl, pathAndQuery, null);
+    }
+
+    /** Opens {@code url} with an Accept header (null: none). */
+    public static WatchClient open(String baseUrl, String pathAndQuery, String accept) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET().build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET();
+            if (accept != null) {
+                builder.header("Accept", accept);
+            }
+            HttpRequest request = builder.build();
             return new WatchClient(HTTP.send(request, HttpResponse.BodyHandlers.ofLines()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
