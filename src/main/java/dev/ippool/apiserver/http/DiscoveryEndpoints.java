@@ -3,6 +3,7 @@ package dev.ippool.apiserver.http;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.discovery.Discovery;
 import dev.ippool.apiserver.discovery.DiscoveryTypes.VersionInfo;
+import dev.ippool.apiserver.registry.Namespaces;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -58,6 +59,16 @@ public class DiscoveryEndpoints {
     public Response group(@PathParam("group") String group, @Context UriInfo uri, @Context HttpHeaders headers) {
         return responses.ok(discovery.group(group).orElseThrow(NotFoundException::new), headers,
                 new Query(uri.getQueryParameters()), null);
+    }
+
+    /**
+     * Namespaces are implicit: each valid name reads as an active Namespace (an invalid one is 404), so kubectl's
+     * check after a 404 finds the namespace and reports the missing object, as against kube.
+     */
+    @GET
+    @Path("api/v1/namespaces/{name}")
+    public Response namespace(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return responses.ok(Namespaces.view(name), headers, new Query(uri.getQueryParameters()), null);
     }
 
     /** {@code version.Info}; kube writes it indented whatever the client asks. */

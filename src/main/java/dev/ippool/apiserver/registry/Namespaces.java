@@ -8,7 +8,7 @@ import dev.ippool.apiserver.api.ApiException;
  * are kube's, from {@code rest.EnsureObjectNamespaceMatchesRequestNamespace}, {@code checkName} and the
  * NamespaceLifecycle admission plugin.
  */
-final class Namespaces {
+public final class Namespaces {
 
     private Namespaces() {
     }
@@ -18,6 +18,19 @@ final class Namespaces {
         if (!Names.dns1123Label(namespace).isEmpty()) {
             throw ApiException.notFound(new dev.ippool.apiserver.api.GroupResource("", "namespaces"), namespace);
         }
+    }
+
+    /**
+     * The Namespace object a client reads for an implicit namespace: active, labelled with its name as kube
+     * labels every namespace. kubectl reads it after a 404 to tell "no such object" from "no such namespace".
+     */
+    public static java.util.Map<String, Object> view(String namespace) {
+        requireExists(namespace);
+        return java.util.Map.of("apiVersion", "v1", "kind", "Namespace",
+                "metadata", java.util.Map.of("name", namespace, "creationTimestamp", "1970-01-01T00:00:00Z",
+                        "labels", java.util.Map.of("kubernetes.io/metadata.name", namespace)),
+                "spec", java.util.Map.of("finalizers", java.util.List.of("kubernetes")),
+                "status", java.util.Map.of("phase", "Active"));
     }
 
     /** Fills an empty body namespace from the URL; a different one is 400. */

@@ -75,4 +75,15 @@ class DiscoveryTest {
         assertThat(body).startsWith("{\n  \"major\": \"1\",\n  \"minor\": \"32\",\n  \"gitVersion\": \"v1.32.0+")
                 .contains("\"platform\": \"linux/");
     }
+
+    @Test
+    @DisplayName("implicit namespaces read as active Namespaces (kubectl checks after a 404); invalid names 404")
+    void namespaces() {
+        request().get("/api/v1/namespaces/team-a").then().statusCode(200)
+                .body("kind", equalTo("Namespace")).body("metadata.name", equalTo("team-a"))
+                .body("status.phase", equalTo("Active"));
+        request().get("/api/v1/namespaces/Team_A").then().statusCode(404).body(equalTo(
+                dev.ippool.apiserver.support.Api.status(404, "NotFound", "namespaces \"Team_A\" not found",
+                        "{\"name\":\"Team_A\",\"kind\":\"namespaces\"}")));
+    }
 }
