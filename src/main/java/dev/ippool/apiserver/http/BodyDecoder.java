@@ -50,6 +50,16 @@ public class BodyDecoder {
         return parse(bytes, false).value();
     }
 
+    /** A server-side apply body: YAML (JSON is YAML too). */
+    public Body apply(byte[] bytes) {
+        try {
+            return parse(bytes, true);
+        } catch (ApiException e) {
+            throw ApiException.badRequest("error decoding YAML: "
+                    + e.getMessage().replaceFirst("^error converting YAML to JSON: ", ""));
+        }
+    }
+
     /** DeleteOptions from a non-empty body. */
     public DeleteOptions deleteOptions(String contentType, byte[] bytes) {
         JsonNode node = object(contentType, bytes).value();

@@ -72,7 +72,7 @@ public record Query(MultivaluedMap<String, String> params) {
 
     public WriteOptions writeOptions() {
         return new WriteOptions(values("dryRun"), string("fieldValidation"), string("fieldManager"),
-                optionalBool("force"));
+                optionalBool("force"), null);
     }
 
     public DeleteOptions deleteOptions() {

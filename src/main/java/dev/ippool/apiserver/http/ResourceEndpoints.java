@@ -3,6 +3,7 @@ package dev.ippool.apiserver.http;
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.DeleteOptions;
 import dev.ippool.apiserver.api.ListOptions;
+import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.discovery.Discovery;
 import dev.ippool.apiserver.registry.Deleter;
 import dev.ippool.apiserver.registry.ResourceRegistry;
@@ -73,7 +74,7 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         Warnings warnings = new Warnings();
         var created = entry.registry().create(namespace, decoder.object(contentType(headers), body),
-                query.writeOptions(), warnings);
+                writeOptions(query, headers), warnings);
         return responses.respond(entry.views(), 201, created, headers, query, warnings);
     }
 
@@ -134,7 +135,7 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         Warnings warnings = new Warnings();
         var updated = entry.registry().update(namespace, name, decoder.object(contentType(headers), body),
-                query.writeOptions(), warnings);
+                writeOptions(query, headers), warnings);
         return responses.ok(entry.views(), updated, headers, query, warnings);
     }
 
@@ -145,18 +146,22 @@ public class ResourceEndpoints {
             @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
-        ResourceRegistry.PatchType type = switch (BodyDecoder.mediaType(contentType(headers))) {
+        String mediaType = BodyDecoder.mediaType(contentType(headers));
+        Warnings warnings = new Warnings();
+        if (mediaType.equals("application/apply-patch+yaml")) {
+            var applied = entry.registry().applier().apply(namespace, name, decoder.apply(body),
+                    writeOptions(query, headers), warnings);
+            return responses.respond(entry.views(), applied.created() ? 201 : 200, applied.object(), headers, query,
+                    warnings);
+        }
+        ResourceRegistry.PatchType type = switch (mediaType) {
             case "application/json-patch+json" -> ResourceRegistry.PatchType.JSON_PATCH;
             case "application/merge-patch+json" -> ResourceRegistry.PatchType.MERGE_PATCH;
-            // server-side apply is not served yet: say so with the media types that are
-            case "application/apply-patch+yaml" -> throw ApiException.unsupportedMediaType(
-                    "application/json-patch+json, application/merge-patch+json");
             default -> throw ApiException.unsupportedMediaType(
                     "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         };
         decoder.checkSize(body.length);
-        Warnings warnings = new Warnings();
-        var patched = entry.registry().patch(namespace, name, type, decoder.patch(body), query.writeOptions(),
+        var patched = entry.registry().patch(namespace, name, type, decoder.patch(body), writeOptions(query, headers),
                 warnings);
         return responses.ok(entry.views(), patched, headers, query, warnings);
     }
@@ -201,6 +206,10 @@ public class ResourceEndpoints {
 
     private Registries.Entry entry(String group, String version, String plural) {
         return registries.find(group, version, plural).orElseThrow(NotFoundException::new);
+    }
+
+    private static WriteOptions writeOptions(Query query, HttpHeaders headers) {
+        return query.writeOptions().withUserAgent(headers.getHeaderString(HttpHeaders.USER_AGENT));
     }
 
     private static String contentType(HttpHeaders headers) {

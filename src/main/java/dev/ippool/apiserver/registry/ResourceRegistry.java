@@ -10,6 +10,8 @@ import dev.ippool.apiserver.api.GroupResource;
 import dev.ippool.apiserver.api.ResourceDefinition;
 import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.api.WriteOptions;
+import dev.ippool.apiserver.registry.fields.FieldManager;
+import dev.ippool.apiserver.registry.fields.Structure;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Snapshot;
 import dev.ippool.apiserver.storage.StorageException;
@@ -28,7 +30,7 @@ public final class ResourceRegistry {
     public enum PatchType { JSON_PATCH, MERGE_PATCH }
 
     private static final int GENERATE_NAME_ATTEMPTS = 8;
-    private static final int MAX_PATCH_ATTEMPTS = 1000;
+    static final int MAX_PATCH_ATTEMPTS = 1000;
 
     private final ResourceDefinition definition;
     private final Store store;
@@ -36,6 +38,9 @@ public final class ResourceRegistry {
     private final Names names;
     private final Strategy strategy;
     private final Keys keys;
+    private final Clock clock;
+    private final FieldManager fields;
+    private final Applier applier;
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -45,6 +50,9 @@ public final class ResourceRegistry {
         this.names = names;
         this.strategy = new Strategy(definition, codec, clock);
         this.keys = new Keys(keyPrefix, definition);
+        this.clock = clock;
+        this.fields = new FieldManager(new Structure(definition), definition.apiVersion());
+        this.applier = new Applier(this, strategy, fields, clock);
     }
 
     public ResourceDefinition definition() {
@@ -103,6 +111,7 @@ public final class ResourceRegistry {
             throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
         }
         warn(decoded.object(), warnings);
+        fields.update(null, decoded.object(), options.manager(), clock.instant());
         for (int attempt = 1; ; attempt++) {
             String name = MetaRules.text(metadata, "name");
             try {
@@ -124,6 +133,31 @@ public final class ResourceRegistry {
         }
     }
 
+    /** The create tail for an object built by server-side apply (managedFields already set). */
+    ObjectNode createApplied(String namespace, ObjectNode object, WriteOptions options, Warnings warnings) {
+        Namespaces.requireExists(namespace);
+        Strategy.Decoded decoded = strategy.decode(object, List.of(), "Ignore", Strategy.Mode.PATCH, warnings);
+        ObjectNode metadata = decoded.metadata();
+        strategy.prepareForCreate(metadata);
+        List<FieldError> errs = strategy.validate(decoded, null);
+        if (!errs.isEmpty()) {
+            throw strategy.invalid(MetaRules.text(metadata, "name"), errs);
+        }
+        warn(decoded.object(), warnings);
+        String name = MetaRules.text(metadata, "name");
+        try {
+            return createOnce(namespace, name, decoded.object(), options.isDryRun());
+        } catch (StorageException.AlreadyExists e) {
+            throw e;
+        } catch (StorageException e) {
+            throw StorageErrors.interpret(e, resource(), "patch", name);
+        }
+    }
+
+    public Applier applier() {
+        return applier;
+    }
+
     private ObjectNode createOnce(String namespace, String name, ObjectNode object, boolean dryRun) {
         String key = keys.key(namespace, name);
         if (dryRun) {
@@ -133,7 +167,7 @@ public final class ResourceRegistry {
             });
             return object;
         }
-        long revision = store.create(key, encode(object));
+        long revision = withoutManagedFieldsIfTooLarge(object, () -> store.create(key, encode(object)));
         ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(revision));
         return object;
     }
@@ -166,7 +200,7 @@ public final class ResourceRegistry {
             throw conflict(name);
         }
         try {
-            return write(namespace, name, decoded, current, options.isDryRun(), warnings);
+            return write(namespace, name, decoded, current, options, true, warnings);
         } catch (StorageException.Conflict e) {
             throw conflict(name);
         }
@@ -199,7 +233,7 @@ public final class ResourceRegistry {
                 throw conflict(name);
             }
             try {
-                ObjectNode result = write(namespace, name, decoded, current, options.isDryRun(), attemptWarnings);
+                ObjectNode result = write(namespace, name, decoded, current, options, true, attemptWarnings);
                 attemptWarnings.messages().forEach(warnings::add);
                 return result;
             } catch (StorageException.Conflict e) {
@@ -215,11 +249,16 @@ public final class ResourceRegistry {
      * The shared tail of update and patch: update rules, validation, finalizer-driven deletion, no-op detection
      * and the conditional write. Throws {@link StorageException.Conflict} for the caller to decide on.
      */
-    private ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
-            boolean dryRun, Warnings warnings) {
+    ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
+            WriteOptions options, boolean recordUpdate, Warnings warnings) {
+        boolean dryRun = options.isDryRun();
         ObjectNode old = decode(current);
         ObjectNode object = decoded.object();
         strategy.prepareForUpdate(object, old);
+        if (recordUpdate) {
+            fields.update(old, object, options.manager(), clock.instant());
+        }
+        fields.keepTimestampsIfUnchanged(old, object);
         List<FieldError> errs = strategy.validate(decoded, old);
         if (!errs.isEmpty()) {
             throw strategy.invalid(name, errs);
@@ -241,13 +280,32 @@ public final class ResourceRegistry {
                 metadata.put("resourceVersion", Long.toString(current.modRevision()));
                 return Arrays.equals(bytes, current.value()) ? old : object;
             }
-            long revision = store.update(key, bytes, current.modRevision());
+            long revision = recordUpdate
+                    ? withoutManagedFieldsIfTooLarge(object, () -> store.update(key, encode(object),
+                            current.modRevision()))
+                    : store.update(key, bytes, current.modRevision());
             metadata.put("resourceVersion", Long.toString(revision));
             return object;
         } catch (StorageException.Conflict e) {
             throw e;
         } catch (StorageException e) {
             throw StorageErrors.interpret(e, resource(), "update", name);
+        }
+    }
+
+    /**
+     * kube's create, update and non-apply patch retry once without managedFields when storage refuses the
+     * object as too large, so bookkeeping never makes a write fail that would fit without it.
+     */
+    private long withoutManagedFieldsIfTooLarge(ObjectNode object, java.util.function.LongSupplier write) {
+        try {
+            return write.getAsLong();
+        } catch (StorageException.TooLarge e) {
+            ObjectNode metadata = (ObjectNode) object.get("metadata");
+            if (metadata.remove("managedFields") == null) {
+                throw e;
+            }
+            return write.getAsLong();
         }
     }
 

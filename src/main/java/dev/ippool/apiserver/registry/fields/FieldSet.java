@@ -1,0 +1,192 @@
+package dev.ippool.apiserver.registry.fields;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiPredicate;
+
+/**
+ * An immutable set of field paths, as structured-merge-diff's {@code fieldpath.Set}: a trie whose nodes are path
+ * elements in FieldsV1 form ({@code f:name}, {@code k:{...}}, {@code v:...}, {@code i:N}) and may each be a member.
+ * It reads and writes the FieldsV1 JSON of {@code managedFields}, where a member with children is {@code ".": {}}.
+ */
+public final class FieldSet {
+
+    public static final FieldSet EMPTY = new FieldSet(false, Map.of());
+
+    private final boolean member;
+    private final Map<String, FieldSet> children;
+
+    private FieldSet(boolean member, Map<String, FieldSet> children) {
+        this.member = member;
+        this.children = children;
+    }
+
+    public static FieldSet of(List<List<String>> paths) {
+        Builder b = new Builder();
+        paths.forEach(b::add);
+        return b.build();
+    }
+
+    public boolean isEmpty() {
+        return !member && children.isEmpty();
+    }
+
+    public boolean contains(List<String> path) {
+        FieldSet node = this;
+        for (String e : path) {
+            node = node.children.get(e);
+            if (node == null) {
+                return false;
+            }
+        }
+        return node.member;
+    }
+
+    /** Member paths in sorted order (the order kube lists conflicts in). */
+    public List<List<String>> paths() {
+        List<List<String>> out = new ArrayList<>();
+        collect(new ArrayList<>(), out);
+        return out;
+    }
+
+    private void collect(List<String> prefix, List<List<String>> out) {
+        if (member && !prefix.isEmpty()) {
+            out.add(List.copyOf(prefix));
+        }
+        children.forEach((k, child) -> {
+            prefix.add(k);
+            child.collect(prefix, out);
+            prefix.remove(prefix.size() - 1);
+        });
+    }
+
+    public FieldSet union(FieldSet other) {
+        return combine(this, other, (a, b) -> a || b);
+    }
+
+    public FieldSet difference(FieldSet other) {
+        return combine(this, other, (a, b) -> a && !b);
+    }
+
+    public FieldSet intersection(FieldSet other) {
+        return combine(this, other, (a, b) -> a && b);
+    }
+
+    private static FieldSet combine(FieldSet a, FieldSet b, BiPredicate<Boolean, Boolean> rule) {
+        boolean member = rule.test(a.member, b.member);
+        TreeMap<String, FieldSet> children = new TreeMap<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(a.children.keySet());
+        keys.addAll(b.children.keySet());
+        for (String k : keys) {
+            FieldSet c = combine(a.children.getOrDefault(k, EMPTY), b.children.getOrDefault(k, EMPTY), rule);
+            if (!c.isEmpty()) {
+                children.put(k, c);
+            }
+        }
+        return new FieldSet(member, children);
+    }
+
+    /** The FieldsV1 JSON of this set. */
+    public ObjectNode toFieldsV1() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        children.forEach((k, child) -> {
+            ObjectNode c = child.toFieldsV1();
+            if (child.member && !child.children.isEmpty()) {
+                c.putObject(".");
+            }
+            node.set(k, c);
+        });
+        return node;
+    }
+
+    public static FieldSet fromFieldsV1(JsonNode fields) {
+        return read(fields, false);
+    }
+
+    private static FieldSet read(JsonNode fields, boolean member) {
+        TreeMap<String, FieldSet> children = new TreeMap<>();
+        boolean self = member;
+        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals(".")) {
+                self = true;
+            } else {
+                // a leaf ({}) is a member; an inner node is one only if it says "."
+                boolean leaf = e.getValue().isEmpty();
+                children.put(e.getKey(), read(e.getValue(), leaf));
+            }
+        }
+        return new FieldSet(self, children);
+    }
+
+    /** {@code fieldpath.Path.String()}: {@code .spec.allocations.1}, {@code [uid="x"]}, {@code [="v"]}. */
+    public static String render(List<String> path) {
+        StringBuilder b = new StringBuilder();
+        for (String e : path) {
+            String body = e.substring(2);
+            switch (e.charAt(0)) {
+                case 'f' -> b.append('.').append(body);
+                case 'v' -> b.append("[=").append(body).append(']');
+                case 'i' -> b.append('[').append(body).append(']');
+                default -> b.append('[').append(renderKey(body)).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    /** {@code {"uid":"x"}} → {@code uid="x"}. */
+    private static String renderKey(String json) {
+        String inner = json.substring(1, json.length() - 1);
+        return inner.replaceAll("\"([^\"]+)\":", "$1=");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FieldSet f && f.member == member && f.children.equals(children);
+    }
+
+    @Override
+    public int hashCode() {
+        return children.hashCode() * 31 + (member ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return paths().stream().map(FieldSet::render).toList().toString();
+    }
+
+    /** Collects paths; a set is built once, then never changes. */
+    public static final class Builder {
+        private final Node root = new Node();
+
+        private static final class Node {
+            boolean member;
+            final TreeMap<String, Node> children = new TreeMap<>();
+
+            FieldSet freeze() {
+                TreeMap<String, FieldSet> c = new TreeMap<>();
+                children.forEach((k, n) -> c.put(k, n.freeze()));
+                return new FieldSet(member, c);
+            }
+        }
+
+        public Builder add(List<String> path) {
+            Node n = root;
+            for (String e : path) {
+                n = n.children.computeIfAbsent(e, k -> new Node());
+            }
+            n.member = true;
+            return this;
+        }
+
+        public FieldSet build() {
+            return root.freeze();
+        }
+    }
+}
