@@ -147,4 +147,23 @@ class KubectlTest {
             assertThat(watch.nextLine().trim().split("\\s+")).startsWith("DELETED", "pool-d");
         }
     }
+
+    @Test
+    @DisplayName("apply --server-side: creates, conflicts with another manager's field, --force-conflicts takes it")
+    void serverSideApply() {
+        kubectl.file("e.yaml", pool("pool-e", "10.50.0.0/24", "gold"));
+        assertThat(kubectl.run("apply", "--server-side", "-f", "e.yaml").ok().out())
+                .isEqualTo("ippool.whereabouts.cni.cncf.io/pool-e serverside-applied\n");
+        kubectl.run("patch", "ippool", "pool-e", "--type=merge", "-p", "{\"spec\":{\"range\":\"10.51.0.0/24\"}}")
+                .ok();
+        Kubectl.Result conflict = kubectl.run("apply", "--server-side", "-f", "e.yaml");
+        assertThat(conflict.exit()).isEqualTo(1);
+        assertThat(conflict.err()).startsWith("error: Apply failed with 1 conflict: conflict with \"kubectl-patch\""
+                + " using whereabouts.cni.cncf.io/v1alpha1: .spec.range\n");
+        assertThat(kubectl.run("apply", "--server-side", "--force-conflicts", "-f", "e.yaml").ok().out())
+                .isEqualTo("ippool.whereabouts.cni.cncf.io/pool-e serverside-applied\n");
+        assertThat(kubectl.run("get", "ippool", "pool-e", "-o",
+                "jsonpath={.spec.range} {.metadata.managedFields[*].manager}").ok().out())
+                .isEqualTo("10.50.0.0/24 kubectl");
+    }
 }

@@ -96,10 +96,11 @@ public final class FieldSet {
     public ObjectNode toFieldsV1() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         children.forEach((k, child) -> {
-            ObjectNode c = child.toFieldsV1();
+            ObjectNode c = JsonNodeFactory.instance.objectNode();
             if (child.member && !child.children.isEmpty()) {
                 c.putObject(".");
             }
+            c.setAll(child.toFieldsV1());
             node.set(k, c);
         });
         return node;
