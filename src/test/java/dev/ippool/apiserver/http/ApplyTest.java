@@ -66,9 +66,16 @@ class ApplyTest {
         assertThat(created.jsonPath().getMap("metadata.managedFields[0].fieldsV1").toString()).isEqualTo(
                 "{f:spec={f:allocations={f:1={.={}, f:id={}, f:podref={}}}, f:range={}}}");
         String rv = created.jsonPath().getString("metadata.resourceVersion");
-        apply(ns, "p", yaml, "?fieldManager=ops").then().statusCode(200)
-                .body("metadata.resourceVersion", equalTo(rv))
-                .body("metadata.managedFields", equalTo(created.jsonPath().getList("metadata.managedFields")));
+        // re-apply until one lands in a later second than the create: the only change would be the entry's time
+        java.time.Instant createdAt = java.time.Instant.parse(created.jsonPath().getString(
+                "metadata.managedFields[0].time"));
+        boolean laterSecond = false;
+        while (!laterSecond) {
+            laterSecond = java.time.Instant.now().isAfter(createdAt.plusSeconds(1));
+            apply(ns, "p", yaml, "?fieldManager=ops").then().statusCode(200)
+                    .body("metadata.resourceVersion", equalTo(rv))
+                    .body("metadata.managedFields", equalTo(created.jsonPath().getList("metadata.managedFields")));
+        }
         apply(ns, "d", config("d", "  range: 10.0.0.0/24\n  allocations: {}\n"), "?fieldManager=ops&dryRun=All")
                 .then().statusCode(201);
         request().get(pool(ns, "d")).then().statusCode(404);

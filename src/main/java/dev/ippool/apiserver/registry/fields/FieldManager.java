@@ -151,12 +151,12 @@ public final class FieldManager {
      * keep the old managedFields so the write stays a no-op (no new resourceVersion, no watch event).
      */
     public void keepTimestampsIfUnchanged(ObjectNode old, ObjectNode object) {
-        if (!clean(old).equals(clean(object))) {
+        if (!Structure.same(clean(old), clean(object))) {
             return;
         }
         JsonNode before = old.path("metadata").path("managedFields");
         JsonNode after = object.path("metadata").path("managedFields");
-        if (withoutTimes(before).equals(withoutTimes(after))) {
+        if (Structure.same(withoutTimes(before), withoutTimes(after))) {
             ObjectNode metadata = (ObjectNode) object.get("metadata");
             if (before.isMissingNode()) {
                 metadata.remove("managedFields");

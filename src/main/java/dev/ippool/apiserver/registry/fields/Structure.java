@@ -212,7 +212,7 @@ public final class Structure {
                 added.add(path);
             } else if (r == null) {
                 removed.add(path);
-            } else if (!l.equals(r)) {
+            } else if (!same(l, r)) {
                 modified.add(path);
             }
         }
@@ -236,6 +236,19 @@ public final class Structure {
             }
             return out;
         }
+    }
+
+    /**
+     * JSON equality where numbers compare by value: an int read from storage and a long set by the server are
+     * the same generation, as Go's decoder sees them.
+     */
+    static boolean same(JsonNode a, JsonNode b) {
+        return a.equals((x, y) -> {
+            if (x.isNumber() && y.isNumber()) {
+                return x.decimalValue().compareTo(y.decimalValue());
+            }
+            return x.equals(y) ? 0 : 1;
+        }, b);
     }
 
     // ---- Merge and removal ------------------------------------------------------------------------------------
