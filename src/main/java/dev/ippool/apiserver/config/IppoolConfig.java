@@ -19,6 +19,44 @@ public interface IppoolConfig {
     /** Watches and the watch cache. */
     Watch watch();
 
+    /** Authentication and authorization. */
+    Auth auth();
+
+    /** The audit log. */
+    Audit audit();
+
+    /** HTTPS. */
+    Tls tls();
+
+    interface Tls {
+        /** CA bundle (PEM) that client certificates must chain to; CN is the user, O the groups. */
+        Optional<String> clientCaFile();
+    }
+
+    interface Auth {
+        /** Bearer tokens in kube-apiserver's --token-auth-file CSV format; reloaded when it changes. */
+        Optional<String> tokenFile();
+
+        /** Role, ClusterRole, RoleBinding and ClusterRoleBinding YAML; reloaded when it changes. No file: allow all. */
+        Optional<String> rbacFile();
+
+        /**
+         * Requests without credentials act as system:anonymous (group system:unauthenticated). Without any
+         * authentication configured the service refuses to start unless this is true (dev and test set it).
+         */
+        @WithDefault("false")
+        boolean allowAnonymous();
+
+        /** How often the token and RBAC files are checked for changes. Defaults to 1 s. */
+        @WithDefault("1s")
+        Duration reloadInterval();
+    }
+
+    interface Audit {
+        /** Where audit lines go: a file path, or "-" for standard output. Unset: no audit log. */
+        Optional<String> file();
+    }
+
     interface Watch {
         /** Recent changes the watch cache keeps for watches starting in the past. Defaults to 1024. */
         @WithDefault("1024")
@@ -60,5 +98,21 @@ public interface IppoolConfig {
         /** Largest request body; larger bodies get 413. Defaults to kube-apiserver's 3 MiB. */
         @WithDefault("3145728")
         long maxBodyBytes();
+
+        /** Read-only requests in flight (watches excluded) before 429, as --max-requests-inflight. */
+        @WithDefault("400")
+        int maxReadonlyInFlight();
+
+        /** Mutating requests in flight before 429, as --max-mutating-requests-inflight. */
+        @WithDefault("200")
+        int maxMutatingInFlight();
+
+        /** A read that has not answered by then gets 504 Timeout (kube's --request-timeout). */
+        @WithDefault("60s")
+        Duration readTimeout();
+
+        /** A write that has not answered by then gets 504 Timeout. */
+        @WithDefault("34s")
+        Duration writeTimeout();
     }
 }

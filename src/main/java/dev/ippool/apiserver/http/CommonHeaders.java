@@ -1,10 +1,9 @@
 package dev.ippool.apiserver.http;
 
 import jakarta.ws.rs.container.ContainerResponseContext;
-import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-/** Headers kube-apiserver sets on every response. */
+/** Headers kube-apiserver sets on every response ({@code Audit-Id} comes from the {@link Gatekeeper}). */
 public class CommonHeaders {
 
     @ServerResponseFilter
@@ -13,6 +12,5 @@ public class CommonHeaders {
         if (!response.getHeaders().containsKey("Cache-Control")) {
             response.getHeaders().putSingle("Cache-Control", "no-cache, private");
         }
-        response.getHeaders().putSingle("Audit-Id", UUID.randomUUID().toString());
     }
 }

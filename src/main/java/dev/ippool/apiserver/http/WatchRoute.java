@@ -19,7 +19,6 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -107,8 +106,7 @@ public class WatchRoute {
         HttpServerResponse response = ctx.response();
         response.setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-cache, private")
-                .putHeader("Audit-Id", UUID.randomUUID().toString());
+                .putHeader("Cache-Control", "no-cache, private");
         // an empty write sends the head now: clients wait for it before they count the watch as open
         response.write(io.vertx.core.buffer.Buffer.buffer());
         start(ctx, plan, query, new VertxSink(new VertxSink.Chunked(response), evicted, maxUnsent));
@@ -195,7 +193,7 @@ public class WatchRoute {
             status = ApiException.internal(String.valueOf(error.getMessage())).status();
         }
         response.setStatusCode(status.code()).putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-cache, private").putHeader("Audit-Id", UUID.randomUUID().toString());
+                .putHeader("Cache-Control", "no-cache, private");
         if (status.details() != null && status.details().retryAfterSeconds() != null) {
             response.putHeader("Retry-After", status.details().retryAfterSeconds().toString());
         }

@@ -1,0 +1,60 @@
+package dev.ippool.apiserver.config;
+
+import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.security.Guard;
+import dev.ippool.apiserver.security.Rbac;
+import dev.ippool.apiserver.security.Reloading;
+import dev.ippool.apiserver.security.TokenFile;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the {@link Guard} from {@code ippool.auth.*}: secure by default, the service refuses to start with no
+ * way to authenticate unless anonymous requests are explicitly allowed (dev and test profiles allow them).
+ */
+@Singleton
+public class SecurityProducer {
+
+    private static final Logger LOG = Logger.getLogger(SecurityProducer.class);
+
+    private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "auth-reload");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Produces
+    @Singleton
+    Guard guard(IppoolConfig config, Codec codec) {
+        IppoolConfig.Auth auth = config.auth();
+        long interval = auth.reloadInterval().toMillis();
+        Reloading<TokenFile> tokens = auth.tokenFile().map(f -> new Reloading<>(Path.of(f), TokenFile::parse,
+                reloader, interval)).orElse(null);
+        Reloading<Rbac> rbac = auth.rbacFile().map(f -> new Reloading<>(Path.of(f),
+                text -> Rbac.parse(text, codec.yamlMapper()), reloader, interval)).orElse(null);
+        boolean authenticates = tokens != null || config.tls().clientCaFile().isPresent();
+        if (!authenticates && !auth.allowAnonymous()) {
+            throw new IllegalStateException("no authentication configured: set ippool.auth.token-file"
+                    + " (IPPOOL_AUTH_TOKEN_FILE) or a client CA (ippool.tls.client-ca-file), or explicitly"
+                    + " ippool.auth.allow-anonymous=true");
+        }
+        if (auth.allowAnonymous() && rbac == null) {
+            LOG.warn("*** anonymous requests may do everything: ippool.auth.allow-anonymous is true and no"
+                    + " ippool.auth.rbac-file is set ***");
+        } else if (rbac == null) {
+            LOG.warn("no ippool.auth.rbac-file: every authenticated user may do everything");
+        }
+        return new Guard(tokens == null ? null : tokens::get, rbac == null ? null : rbac::get,
+                auth.allowAnonymous());
+    }
+
+    @PreDestroy
+    void stop() {
+        reloader.shutdownNow();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.ippool.apiserver.http;
+
+import dev.ippool.apiserver.api.ApiException;
+import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.api.FieldError;
+import dev.ippool.apiserver.api.Status;
+import dev.ippool.apiserver.api.StatusDetails;
+import dev.ippool.apiserver.config.IppoolConfig;
+import dev.ippool.apiserver.security.Guard;
+import dev.ippool.apiserver.security.RequestInfo;
+import dev.ippool.apiserver.security.User;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The filters kube-apiserver runs before any handler, in its order: audit ID, authentication (401),
+ * authorization (403), max-in-flight (429) and the request timeout (504); and one audit line per request.
+ * Probes are open to anyone. A Vert.x route ahead of everything, so watches and JAX-RS resources alike pass it.
+ */
+@Singleton
+public class Gatekeeper {
+
+    static final String USER = "ippool.user";
+
+    private final Guard guard;
+    private final Codec codec;
+    private final AuditLog audit;
+    private final IppoolConfig.Limits limits;
+    private final AtomicInteger readOnly = new AtomicInteger();
+    private final AtomicInteger mutating = new AtomicInteger();
+
+    public Gatekeeper(Guard guard, Codec codec, AuditLog audit, IppoolConfig config) {
+        this.guard = guard;
+        this.codec = codec;
+        this.audit = audit;
+        this.limits = config.limits();
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-1000).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        String auditId = UUID.randomUUID().toString();
+        response.putHeader("Audit-Id", auditId);
+        long started = System.nanoTime();
+        String path = ctx.normalizedPath();
+        RequestInfo info = RequestInfo.parse(request.method().name(), path, watch(ctx));
+        if (Probes.isProbe(path)) {
+            ctx.next();
+            return;
+        }
+        Guard.Identity identity = guard.authenticate(request.getHeader("Authorization"), peer(request));
+        User user = identity.user();
+        ctx.addEndHandler(v -> audit.record(auditId, user, info, request, response.getStatusCode(),
+                (System.nanoTime() - started) / 1_000_000));
+        if (identity.unauthorized()) {
+            fail(response, ApiException.of(401, "Unauthorized", "Unauthorized").status());
+            return;
+        }
+        if (!guard.authorize(user, info)) {
+            fail(response, forbidden(user, info));
+            return;
+        }
+        ctx.put(USER, user);
+        if (info.verb().equals("watch")) {
+            ctx.next();
+            return;
+        }
+        AtomicInteger inFlight = info.mutating() ? mutating : readOnly;
+        int limit = info.mutating() ? limits.maxMutatingInFlight() : limits.maxReadonlyInFlight();
+        if (inFlight.incrementAndGet() > limit) {
+            inFlight.decrementAndGet();
+            // kube's maxinflight filter answers in plain text, with Go's http.Error
+            response.setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .putHeader("X-Content-Type-Options", "nosniff").putHeader("Retry-After", "1")
+                    .end("Too many requests, please try again later.\n");
+            return;
+        }
+        long timeout = (info.mutating() ? limits.writeTimeout() : limits.readTimeout()).toMillis();
+        long timer = ctx.vertx().setTimer(timeout, t -> {
+            if (!response.headWritten() && !response.ended() && !response.closed()) {
+                fail(response, Status.failure(504, "Timeout",
+                        "Timeout: request did not complete within the allotted timeout", StatusDetails.empty()));
+            }
+        });
+        ctx.addEndHandler(v -> {
+            inFlight.decrementAndGet();
+            ctx.vertx().cancelTimer(timer);
+        });
+        ctx.next();
+    }
+
+    /** kube's bool query parsing of {@code watch}; a malformed query string is simply not a watch here. */
+    private static boolean watch(RoutingContext ctx) {
+        try {
+            jakarta.ws.rs.core.MultivaluedHashMap<String, String> params = new jakarta.ws.rs.core.MultivaluedHashMap<>();
+            ctx.queryParams().forEach(e -> params.add(e.getKey(), e.getValue()));
+            return new Query(params).bool("watch");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static X509Certificate[] peer(HttpServerRequest request) {
+        if (!request.isSSL()) {
+            return null;
+        }
+        try {
+            Certificate[] chain = request.connection().sslSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? new X509Certificate[] {x} : null;
+        } catch (SSLPeerUnverifiedException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** responsewriters.Forbidden: kube's forbiddenMessage inside NewForbidden. */
+    static Status forbidden(User user, RequestInfo r) {
+        if (!r.resourceRequest()) {
+            return Status.failure(403, "Forbidden", "forbidden: User " + FieldError.quote(user.name()) + " cannot "
+                    + r.verb() + " path " + FieldError.quote(r.path()), StatusDetails.empty());
+        }
+        String resource = r.subresource().isEmpty() ? r.resource() : r.resource() + "/" + r.subresource();
+        String scope = r.namespace().isEmpty() ? " at the cluster scope"
+                : " in the namespace " + FieldError.quote(r.namespace());
+        String why = "User " + FieldError.quote(user.name()) + " cannot " + r.verb() + " resource "
+                + FieldError.quote(resource) + " in API group " + FieldError.quote(r.apiGroup()) + scope;
+        String qualified = r.apiGroup().isEmpty() ? r.resource() : r.resource() + "." + r.apiGroup();
+        String message = r.name().isEmpty() ? qualified + " is forbidden: " + why
+                : qualified + " " + FieldError.quote(r.name()) + " is forbidden: " + why;
+        return Status.failure(403, "Forbidden", message, StatusDetails.of(r.name().isEmpty() ? null : r.name(),
+                r.apiGroup().isEmpty() ? null : r.apiGroup(), r.resource()));
+    }
+
+    private void fail(HttpServerResponse response, Status status) {
+        response.setStatusCode(status.code()).putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-cache, private")
+                .end(Buffer.buffer(codec.encode(status)));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ippool.apiserver.security;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+/**
+ * Who a request is and whether it may do what it asks, from the configured sources: bearer tokens, client
+ * certificates (verified by TLS against the client CA), anonymity when allowed, and RBAC when configured
+ * (without an RBAC file every authenticated request is allowed, as kube's AlwaysAllow).
+ */
+public final class Guard {
+
+    /** The outcome of authentication: a user, or a 401. */
+    public record Identity(User user) {
+        public boolean unauthorized() {
+            return user == null;
+        }
+    }
+
+    private final Supplier<TokenFile> tokens;
+    private final Supplier<Rbac> rbac;
+    private final boolean allowAnonymous;
+
+    /** @param tokens null without a token file; @param rbac null without an RBAC file */
+    public Guard(Supplier<TokenFile> tokens, Supplier<Rbac> rbac, boolean allowAnonymous) {
+        this.tokens = tokens;
+        this.rbac = rbac;
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    /**
+     * kube's union authenticator: a client certificate or a bearer token, whichever succeeds; credentials that
+     * fail are a 401 even where anonymous requests are allowed; none at all is anonymous when allowed.
+     */
+    public Identity authenticate(String authorization, X509Certificate[] peer) {
+        if (peer != null && peer.length > 0) {
+            return new Identity(fromCertificate(peer[0]));
+        }
+        if (authorization != null && !authorization.isEmpty()) {
+            String[] parts = authorization.trim().split("\\s+", 2);
+            if (parts.length == 2 && parts[0].equalsIgnoreCase("bearer") && tokens != null) {
+                return new Identity(tokens.get().find(parts[1].trim()));
+            }
+            return new Identity(null);
+        }
+        return new Identity(allowAnonymous ? User.ANONYMOUS : null);
+    }
+
+    /** CN is the user, each O a group (kube's x509 request authenticator). */
+    static User fromCertificate(X509Certificate cert) {
+        String user = "";
+        List<String> groups = new ArrayList<>();
+        try {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    user = rdn.getValue().toString();
+                } else if (rdn.getType().equalsIgnoreCase("O")) {
+                    groups.add(0, rdn.getValue().toString());
+                }
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        return user.isEmpty() ? null : User.authenticated(user, "", groups);
+    }
+
+    /**
+     * Discovery, /version and /openapi are readable by every authenticated user (kube's system:discovery and
+     * system:public-info-viewer); everything else is RBAC's, or allowed when there is no RBAC file.
+     */
+    public boolean authorize(User user, RequestInfo request) {
+        if (!request.resourceRequest() && request.verb().equals("get") && !user.isAnonymous() && isPublic(request)) {
+            return true;
+        }
+        if (request.resourceRequest() && request.apiGroup().isEmpty() && request.resource().equals("namespaces")
+                && request.verb().equals("get") && !user.isAnonymous()) {
+            // the implicit namespaces reveal nothing: kubectl reads one after a 404
+            return true;
+        }
+        return Optional.ofNullable(rbac).map(r -> r.get().allows(user, request)).orElse(true);
+    }
+
+    private static boolean isPublic(RequestInfo r) {
+        String p = r.path();
+        return p.equals("/api") || p.startsWith("/api/") || p.equals("/apis") || p.startsWith("/apis/")
+                || p.equals("/version") || p.startsWith("/openapi/") || p.equals("/openapi");
+    }
+
+    public boolean hasAuthentication() {
+        return tokens != null;
+    }
+}
