@@ -2,6 +2,7 @@ package dev.ippool.apiserver.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -27,14 +28,33 @@ public final class Codec {
     private final ObjectMapper json;
     private final ObjectMapper yaml;
 
+    /**
+     * Parser limits, so a small body cannot exhaust the stack or memory: nesting depth, string and number
+     * lengths for JSON; the same plus alias count and document size for YAML (no "billion laughs").
+     */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder().maxNestingDepth(1000)
+            .maxStringLength(4 * 1024 * 1024).maxNumberLength(1000).build();
+
+    private static org.yaml.snakeyaml.LoaderOptions yamlLimits() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(1000);
+        options.setCodePointLimit(4 * 1024 * 1024);
+        options.setAllowDuplicateKeys(true);
+        return options;
+    }
+
     public Codec() {
-        this.json = new ObjectMapper()
+        this.json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(LIMITS).build())
                 .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true)
                 .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
                 // Big-number allocation keys are strings, but numbers in unknown fields must round-trip too.
                 .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.json.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
         this.yaml = new ObjectMapper(YAMLFactory.builder()
+                .loaderOptions(yamlLimits())
+                .streamReadConstraints(LIMITS)
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .build())
