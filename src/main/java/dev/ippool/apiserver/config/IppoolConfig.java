@@ -28,9 +28,24 @@ public interface IppoolConfig {
     /** HTTPS. */
     Tls tls();
 
+    /** Read by {@link TlsConfigSource}, which configures the HTTPS server from these. */
     interface Tls {
+        /** Server certificate chain (PEM). With the key: HTTPS only. */
+        Optional<String> certFile();
+
+        /** Server private key (PEM). */
+        Optional<String> keyFile();
+
         /** CA bundle (PEM) that client certificates must chain to; CN is the user, O the groups. */
         Optional<String> clientCaFile();
+
+        /** How often the certificate files are re-read. Defaults to 1 min. */
+        @WithDefault("1m")
+        Duration reloadInterval();
+
+        /** Keep serving plain HTTP next to HTTPS. Defaults to false. */
+        @WithDefault("false")
+        boolean allowPlainHttp();
     }
 
     interface Auth {

@@ -43,6 +43,9 @@ public class SecurityProducer {
                     + " (IPPOOL_AUTH_TOKEN_FILE) or a client CA (ippool.tls.client-ca-file), or explicitly"
                     + " ippool.auth.allow-anonymous=true");
         }
+        if (config.tls().certFile().isEmpty() && !io.quarkus.runtime.LaunchMode.current().isDevOrTest()) {
+            LOG.warn("serving plain HTTP: set ippool.tls.cert-file and ippool.tls.key-file for HTTPS");
+        }
         if (auth.allowAnonymous() && rbac == null) {
             LOG.warn("*** anonymous requests may do everything: ippool.auth.allow-anonymous is true and no"
                     + " ippool.auth.rbac-file is set ***");
