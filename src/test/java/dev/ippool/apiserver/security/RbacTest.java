@@ -110,4 +110,28 @@ class RbacTest {
         assertThatThrownBy(() -> Rbac.parse("kind: Pod\n", codec.yamlMapper())).hasMessageContaining(
                 "unexpected kind Pod");
     }
+
+    @Test
+    @DisplayName("anonymous requests (when allowed) are system:anonymous in system:unauthenticated: RBAC decides")
+    void anonymous() {
+        Rbac rbac = Rbac.parse("""
+                kind: ClusterRole
+                metadata: {name: read}
+                rules: [{apiGroups: ["*"], resources: ["*"], verbs: [get, list]}]
+                ---
+                kind: RoleBinding
+                metadata: {name: public, namespace: public}
+                roleRef: {kind: ClusterRole, name: read}
+                subjects: [{kind: Group, name: system:unauthenticated}]
+                """, codec.yamlMapper());
+        Guard guard = new Guard(null, () -> rbac, true);
+        User anonymous = guard.authenticate(null, null).user();
+        assertThat(anonymous).isEqualTo(User.ANONYMOUS);
+        String base = "/apis/whereabouts.cni.cncf.io/v1alpha1";
+        assertThat(guard.authorize(anonymous, RequestInfo.parse("GET", base + "/namespaces/public/ippools", false)))
+                .isTrue();
+        assertThat(guard.authorize(anonymous, RequestInfo.parse("GET", base + "/namespaces/other/ippools", false)))
+                .isFalse();
+        assertThat(guard.authorize(anonymous, RequestInfo.parse("GET", "/apis", false))).isFalse();
+    }
 }

@@ -145,6 +145,13 @@ class SecurityTest {
                     .body(poolJson("p", "10.0.0.0/24", "{}")).post(pools("team-a")).then().statusCode(401)
                     .body(equalTo(UNAUTHORIZED));
             (token == null ? request() : as(token)).delete(pool("team-a", "p")).then().statusCode(401);
+            (token == null ? request() : as(token)).delete(pools("team-a")).then().statusCode(401);
+            (token == null ? request() : as(token)).contentType("application/json")
+                    .body(poolJson("p", "10.0.0.0/24", "{}")).put(pool("team-a", "p")).then().statusCode(401)
+                    .body(equalTo(UNAUTHORIZED));
+            (token == null ? request() : as(token)).contentType("application/merge-patch+json").body("{}")
+                    .patch(pool("team-a", "p")).then().statusCode(401);
+            (token == null ? request() : as(token)).get("/openapi/v3").then().statusCode(401);
             (token == null ? request() : as(token)).get(pools("team-a") + "?watch=true").then().statusCode(401);
         }
         request().header("Authorization", "Basic YWRtaW46YWRtaW4=").get(pools("x")).then().statusCode(401);
@@ -170,6 +177,11 @@ class SecurityTest {
                 .body(equalTo(forbidden("bob", "create", "kube-system", null)));
         as("bob-token").delete(pool("team-c", "other")).then().statusCode(403)
                 .body(equalTo(forbidden("bob", "delete", "team-c", "other")));
+        as("bob-token").contentType("application/merge-patch+json").body("{}").patch(pool("team-c", "other"))
+                .then().statusCode(403).body(equalTo(forbidden("bob", "patch", "team-c", "other")));
+        as("bob-token").contentType("application/json").body(poolJson("other", "10.0.0.0/24", "{}"))
+                .put(pool("team-c", "other")).then().statusCode(403)
+                .body(equalTo(forbidden("bob", "update", "team-c", "other")));
         as("bob-token").delete(pools("team-c")).then().statusCode(403)
                 .body(equalTo(forbidden("bob", "deletecollection", "team-c", null)));
         as("bob-token").get("/apis").then().statusCode(200);
