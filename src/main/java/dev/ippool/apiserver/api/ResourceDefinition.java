@@ -19,14 +19,16 @@ import java.util.function.Function;
  * @param namespaced whether objects live in namespaces
  * @param fields     schemas of the top-level fields besides apiVersion, kind and metadata
  * @param advisor    warnings about an accepted object (sent as {@code Warning} headers, never rejections)
+ * @param required   top-level fields the schema requires (e.g. {@code spec})
  * @param columns    the Table view's columns after Name (kube's additionalPrinterColumns)
  */
 public record ResourceDefinition(String group, String version, String kind, String listKind, String plural,
-        String singular, boolean namespaced, Map<String, Schema> fields,
+        String singular, boolean namespaced, Map<String, Schema> fields, List<String> required,
         Function<JsonNode, List<String>> advisor, List<PrinterColumn> columns) {
 
     public ResourceDefinition {
         fields = Map.copyOf(fields);
+        required = List.copyOf(required);
         columns = List.copyOf(columns);
     }
 

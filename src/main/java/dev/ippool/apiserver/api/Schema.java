@@ -14,9 +14,10 @@ import java.util.Map;
  * @param required             members that must be present
  * @param additionalProperties for a map, the schema of each value; {@code null} otherwise
  * @param description          what the field means, for OpenAPI and {@code kubectl explain}
+ * @param items                for an array, the schema of each element; {@code null} otherwise
  */
 public record Schema(String type, Map<String, Schema> properties, List<String> required,
-        Schema additionalProperties, String description) {
+        Schema additionalProperties, String description, Schema items) {
 
     public Schema {
         properties = properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
@@ -24,19 +25,24 @@ public record Schema(String type, Map<String, Schema> properties, List<String> r
     }
 
     public static Schema string() {
-        return new Schema("string", null, null, null, null);
+        return new Schema("string", null, null, null, null, null);
     }
 
     public static Schema object(Map<String, Schema> properties, List<String> required) {
-        return new Schema("object", properties, required, null, null);
+        return new Schema("object", properties, required, null, null, null);
     }
 
     public static Schema mapOf(Schema values) {
-        return new Schema("object", null, null, values, null);
+        return new Schema("object", null, null, values, null, null);
+    }
+
+    /** An array whose elements all follow {@code items} (an atomic list for server-side apply, as in a CRD). */
+    public static Schema arrayOf(Schema items) {
+        return new Schema("array", null, null, null, null, items);
     }
 
     public Schema describedAs(String text) {
-        return new Schema(type, properties, required, additionalProperties, text);
+        return new Schema(type, properties, required, additionalProperties, text, items);
     }
 
     public boolean isMap() {

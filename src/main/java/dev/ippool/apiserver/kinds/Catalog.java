@@ -4,7 +4,7 @@ import dev.ippool.apiserver.api.ResourceDefinition;
 import java.util.List;
 import java.util.Optional;
 
-/** The resources this server serves. */
+/** The resources this server serves: the whole whereabouts.cni.cncf.io/v1alpha1 group. */
 public record Catalog(List<ResourceDefinition> resources) {
 
     public Catalog {
@@ -12,7 +12,8 @@ public record Catalog(List<ResourceDefinition> resources) {
     }
 
     public static Catalog standard() {
-        return new Catalog(List.of(IPPool.definition()));
+        return new Catalog(List.of(IPPool.definition(), OverlappingRangeIPReservation.definition(),
+                NodeSlicePool.definition()));
     }
 
     public Optional<ResourceDefinition> find(String group, String version, String plural) {

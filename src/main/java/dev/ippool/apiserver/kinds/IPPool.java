@@ -44,7 +44,7 @@ public final class IPPool {
                         + " address and prefix length in CIDR notation")), List.of("allocations", "range"))
                 .describedAs("IPPoolSpec defines the desired state of IPPool");
         return new ResourceDefinition(GROUP, "v1alpha1", "IPPool", "IPPoolList", "ippools", "ippool", true,
-                Map.of("spec", spec), IPPool::warnings, columns());
+                Map.of("spec", spec), List.of(), IPPool::warnings, columns());
     }
 
     /**

@@ -75,6 +75,10 @@ public final class OpenApiV3 {
         for (Map.Entry<String, Schema> field : r.fields().entrySet()) {
             props.set(field.getKey(), schema(field.getValue()));
         }
+        if (!r.required().isEmpty()) {
+            ArrayNode required = s.putArray("required");
+            r.required().forEach(required::add);
+        }
         s.putArray("x-kubernetes-group-version-kind").add(gvk(r, r.kind()));
         return s;
     }
@@ -110,6 +114,9 @@ public final class OpenApiV3 {
         }
         if (schema.isMap()) {
             n.set("additionalProperties", schema(schema.additionalProperties()));
+        }
+        if (schema.items() != null) {
+            n.set("items", schema(schema.items()));
         }
         return n;
     }

@@ -48,6 +48,11 @@ final class SchemaCheck {
                 validate(value, schema, name, unknown, errors);
             }
         }
+        for (String required : definition.required()) {
+            if (!object.has(required)) {
+                errors.add(FieldError.required(required, ""));
+            }
+        }
         if (object.get("metadata") instanceof ObjectNode metadata) {
             for (String name : sortedNames(metadata)) {
                 if (!OBJECT_META_FIELDS.contains(name)) {
@@ -66,6 +71,12 @@ final class SchemaCheck {
         if (!compatible(actual, schema.type())) {
             errors.add(FieldError.typeInvalid(path, actual,
                     path + " in body must be of type " + schema.type() + ": " + FieldError.quote(actual)));
+            return;
+        }
+        if (node.isArray() && schema.items() != null) {
+            for (int i = 0; i < node.size(); i++) {
+                validate(node.get(i), schema.items(), path + "[" + i + "]", unknown, errors);
+            }
             return;
         }
         if (!(node instanceof ObjectNode object)) {

@@ -47,9 +47,12 @@ class KubectlTest {
     @DisplayName("discovery, create with strict validation, get (Table, wide, -l, -A, --chunk-size), -o yaml/json/"
             + "jsonpath/name, explain")
     void readAndCreate() throws Exception {
-        assertThat(kubectl.run("api-resources", "--api-group=whereabouts.cni.cncf.io").ok().out()).isEqualTo(
-                "NAME      SHORTNAMES   APIVERSION                         NAMESPACED   KIND\n"
-                        + "ippools                whereabouts.cni.cncf.io/v1alpha1   true         IPPool\n");
+        assertThat(table(kubectl.run("api-resources", "--api-group=whereabouts.cni.cncf.io").ok().out()))
+                .containsExactly(List.of("NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"),
+                        List.of("ippools", "whereabouts.cni.cncf.io/v1alpha1", "true", "IPPool"),
+                        List.of("nodeslicepools", "whereabouts.cni.cncf.io/v1alpha1", "true", "NodeSlicePool"),
+                        List.of("overlappingrangeipreservations", "whereabouts.cni.cncf.io/v1alpha1", "true",
+                                "OverlappingRangeIPReservation"));
         kubectl.file("a.yaml", pool("pool-a", "10.10.0.0/24", "gold"));
         kubectl.file("b.yaml", pool("pool-b", "10.20.0.0/28", "silver"));
         assertThat(kubectl.run("create", "-f", "a.yaml").ok().out())

@@ -34,7 +34,10 @@ class DiscoveryTest {
                 .body(equalTo("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":"
                         + "\"whereabouts.cni.cncf.io/v1alpha1\",\"resources\":[{\"name\":\"ippools\",\"singularName\":"
                         + "\"ippool\",\"namespaced\":true,\"kind\":\"IPPool\",\"verbs\":" + VERBS
-                        + ",\"storageVersionHash\":\"XbcZnDfxtSo=\"}]}\n"));
+                        + ",\"storageVersionHash\":\"XbcZnDfxtSo=\"},"
+                        + resource("overlappingrangeipreservations", "overlappingrangeipreservation",
+                                "OverlappingRangeIPReservation", "OverlappingRangeIPReservation") + ","
+                        + resource("nodeslicepools", "nodeslicepool", "NodeSlicePool", "NodeSlicePool") + "]}\n"));
     }
 
     @Test
@@ -58,7 +61,10 @@ class DiscoveryTest {
                         + "\"creationTimestamp\":null},\"versions\":[{\"version\":\"v1alpha1\",\"resources\":[{"
                         + "\"resource\":\"ippools\",\"responseKind\":{\"group\":\"whereabouts.cni.cncf.io\",\"version\":"
                         + "\"v1alpha1\",\"kind\":\"IPPool\"},\"scope\":\"Namespaced\",\"singularResource\":\"ippool\","
-                        + "\"verbs\":" + VERBS + "}],\"freshness\":\"Current\"}]}]}\n"));
+                        + "\"verbs\":" + VERBS + "}," + aggregatedResource("overlappingrangeipreservations",
+                                "OverlappingRangeIPReservation", "overlappingrangeipreservation") + ","
+                        + aggregatedResource("nodeslicepools", "NodeSlicePool", "nodeslicepool")
+                        + "],\"freshness\":\"Current\"}]}]}\n"));
         request().header("Accept", AGGREGATED_ACCEPT).header("If-None-Match", response.header("ETag"))
                 .get("/apis").then().statusCode(304).header("ETag", response.header("ETag"));
         request().header("Accept", "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList")
@@ -85,5 +91,24 @@ class DiscoveryTest {
         request().get("/api/v1/namespaces/Team_A").then().statusCode(404).body(equalTo(
                 dev.ippool.apiserver.support.Api.status(404, "NotFound", "namespaces \"Team_A\" not found",
                         "{\"name\":\"Team_A\",\"kind\":\"namespaces\"}")));
+    }
+
+    /** An APIResource entry, its storage version hash computed as kube does. */
+    private static String resource(String plural, String singular, String kind, String hashKind) {
+        String hash;
+        try {
+            hash = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(("whereabouts.cni.cncf.io/v1alpha1/" + hashKind).getBytes()), 8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return "{\"name\":\"" + plural + "\",\"singularName\":\"" + singular + "\",\"namespaced\":true,\"kind\":\""
+                + kind + "\",\"verbs\":" + VERBS + ",\"storageVersionHash\":\"" + hash + "\"}";
+    }
+
+    private static String aggregatedResource(String plural, String kind, String singular) {
+        return "{\"resource\":\"" + plural + "\",\"responseKind\":{\"group\":\"whereabouts.cni.cncf.io\",\"version\":"
+                + "\"v1alpha1\",\"kind\":\"" + kind + "\"},\"scope\":\"Namespaced\",\"singularResource\":\""
+                + singular + "\",\"verbs\":" + VERBS + "}";
     }
 }
