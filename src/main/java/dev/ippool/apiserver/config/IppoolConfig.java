@@ -62,6 +62,15 @@ public interface IppoolConfig {
         @WithDefault("false")
         boolean allowAnonymous();
 
+        /**
+         * CA (PEM) of kube-apiserver's front proxy (--requestheader-client-ca-file): only connections whose client
+         * certificate it signed may name the user in X-Remote-User / X-Remote-Group / X-Remote-Extra-*.
+         */
+        Optional<String> requestheaderClientCa();
+
+        /** Common names the front proxy's certificate may have; empty: any certificate from that CA. */
+        Optional<List<String>> requestheaderAllowedNames();
+
         /** How often the token and RBAC files are checked for changes. Defaults to 1 s. */
         @WithDefault("1s")
         Duration reloadInterval();

@@ -9,6 +9,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
@@ -37,7 +39,11 @@ public class SecurityProducer {
                 reloader, interval)).orElse(null);
         Reloading<Rbac> rbac = auth.rbacFile().map(f -> new Reloading<>(Path.of(f),
                 text -> Rbac.parse(text, codec.yamlMapper()), reloader, interval)).orElse(null);
-        boolean authenticates = tokens != null || config.tls().clientCaFile().isPresent();
+        List<X509Certificate> clientCas = config.tls().clientCaFile().map(SecurityProducer::certificates)
+                .orElse(List.of());
+        List<X509Certificate> proxyCas = auth.requestheaderClientCa().map(SecurityProducer::certificates)
+                .orElse(List.of());
+        boolean authenticates = tokens != null || !clientCas.isEmpty() || !proxyCas.isEmpty();
         if (!authenticates && !auth.allowAnonymous()) {
             throw new IllegalStateException("no authentication configured: set ippool.auth.token-file"
                     + " (IPPOOL_AUTH_TOKEN_FILE) or a client CA (ippool.tls.client-ca-file), or explicitly"
@@ -53,7 +59,17 @@ public class SecurityProducer {
             LOG.warn("no ippool.auth.rbac-file: every authenticated user may do everything");
         }
         return new Guard(tokens == null ? null : tokens::get, rbac == null ? null : rbac::get,
-                auth.allowAnonymous());
+                auth.allowAnonymous(), clientCas, proxyCas,
+                new java.util.HashSet<>(auth.requestheaderAllowedNames().orElse(List.of())));
+    }
+
+    private static List<X509Certificate> certificates(String pemFile) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of(pemFile))) {
+            return java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(c -> (X509Certificate) c).toList();
+        } catch (java.io.IOException | java.security.cert.CertificateException e) {
+            throw new IllegalStateException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
+        }
     }
 
     @PreDestroy

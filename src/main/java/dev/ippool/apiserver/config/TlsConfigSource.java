@@ -22,6 +22,7 @@ public class TlsConfigSource implements ConfigSourceFactory {
         String cert = value(context, "ippool.tls.cert-file");
         String key = value(context, "ippool.tls.key-file");
         String clientCa = value(context, "ippool.tls.client-ca-file");
+        String proxyCa = value(context, "ippool.auth.requestheader-client-ca");
         if (cert.isEmpty() || key.isEmpty()) {
             return List.of();
         }
@@ -31,8 +32,11 @@ public class TlsConfigSource implements ConfigSourceFactory {
         props.put("quarkus.tls.protocols", "TLSv1.3,TLSv1.2");
         String reload = value(context, "ippool.tls.reload-interval");
         props.put("quarkus.tls.reload-period", reload.isEmpty() ? "1m" : reload);
-        if (!clientCa.isEmpty()) {
-            props.put("quarkus.tls.trust-store.pem.certs", clientCa);
+        // TLS verifies against both CAs; the Guard then tells user certificates from the front proxy's
+        String trusted = String.join(",", java.util.stream.Stream.of(clientCa, proxyCa).filter(f -> !f.isEmpty())
+                .toList());
+        if (!trusted.isEmpty()) {
+            props.put("quarkus.tls.trust-store.pem.certs", trusted);
             props.put("quarkus.http.ssl.client-auth", "request");
         }
         boolean plain = value(context, "ippool.tls.allow-plain-http").equalsIgnoreCase("true");

@@ -62,7 +62,14 @@ public class Gatekeeper {
             ctx.next();
             return;
         }
-        Guard.Identity identity = guard.authenticate(request.getHeader("Authorization"), peer(request));
+        Guard.ProxyHeaders proxy = new Guard.ProxyHeaders(request.getHeader("X-Remote-User"),
+                request.headers().getAll("X-Remote-Group"));
+        // whoever the caller is, these never travel further: only the Guard may read them, and only from a proxy
+        for (String name : request.headers().names().stream().filter(n -> n.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("x-remote-")).toList()) {
+            request.headers().remove(name);
+        }
+        Guard.Identity identity = guard.authenticate(request.getHeader("Authorization"), peer(request), proxy);
         User user = identity.user();
         ctx.addEndHandler(v -> audit.record(auditId, user, info, request, response.getStatusCode(),
                 (System.nanoTime() - started) / 1_000_000));

@@ -23,24 +23,56 @@ public final class Guard {
         }
     }
 
+    /** What a front proxy says about the user: X-Remote-User, X-Remote-Group (each value a group). */
+    public record ProxyHeaders(String user, List<String> groups) {
+        public static final ProxyHeaders NONE = new ProxyHeaders(null, List.of());
+    }
+
     private final Supplier<TokenFile> tokens;
     private final Supplier<Rbac> rbac;
     private final boolean allowAnonymous;
+    private final List<X509Certificate> clientCas;
+    private final List<X509Certificate> proxyCas;
+    private final java.util.Set<String> proxyNames;
 
     /** @param tokens null without a token file; @param rbac null without an RBAC file */
     public Guard(Supplier<TokenFile> tokens, Supplier<Rbac> rbac, boolean allowAnonymous) {
+        this(tokens, rbac, allowAnonymous, List.of(), List.of(), java.util.Set.of());
+    }
+
+    /**
+     * @param clientCas  CAs of user client certificates
+     * @param proxyCas   CAs of the front proxy's client certificate (requestheader)
+     * @param proxyNames common names the front proxy may have; empty: any
+     */
+    public Guard(Supplier<TokenFile> tokens, Supplier<Rbac> rbac, boolean allowAnonymous,
+            List<X509Certificate> clientCas, List<X509Certificate> proxyCas, java.util.Set<String> proxyNames) {
         this.tokens = tokens;
         this.rbac = rbac;
         this.allowAnonymous = allowAnonymous;
+        this.clientCas = List.copyOf(clientCas);
+        this.proxyCas = List.copyOf(proxyCas);
+        this.proxyNames = java.util.Set.copyOf(proxyNames);
+    }
+
+    public Identity authenticate(String authorization, X509Certificate[] peer) {
+        return authenticate(authorization, peer, ProxyHeaders.NONE);
     }
 
     /**
      * kube's union authenticator: a client certificate or a bearer token, whichever succeeds; credentials that
      * fail are a 401 even where anonymous requests are allowed; none at all is anonymous when allowed.
      */
-    public Identity authenticate(String authorization, X509Certificate[] peer) {
+    public Identity authenticate(String authorization, X509Certificate[] peer, ProxyHeaders proxy) {
         if (peer != null && peer.length > 0) {
-            return new Identity(fromCertificate(peer[0]));
+            X509Certificate cert = peer[0];
+            if (isFrontProxy(cert) && proxy.user() != null && !proxy.user().isEmpty()) {
+                // kube's requestheader authenticator: the proxy authenticated the user; trust what it says
+                return new Identity(User.authenticated(proxy.user(), "", proxy.groups()));
+            }
+            if (signedByAny(cert, clientCas)) {
+                return new Identity(fromCertificate(cert));
+            }
         }
         if (authorization != null && !authorization.isEmpty()) {
             String[] parts = authorization.trim().split("\\s+", 2);
@@ -50,6 +82,28 @@ public final class Guard {
             return new Identity(null);
         }
         return new Identity(allowAnonymous ? User.ANONYMOUS : null);
+    }
+
+    private boolean isFrontProxy(X509Certificate cert) {
+        if (!signedByAny(cert, proxyCas)) {
+            return false;
+        }
+        User named = fromCertificate(cert);
+        return proxyNames.isEmpty() || (named != null && proxyNames.contains(named.name()));
+    }
+
+    private static boolean signedByAny(X509Certificate cert, List<X509Certificate> cas) {
+        for (X509Certificate ca : cas) {
+            try {
+                if (cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                    cert.verify(ca.getPublicKey());
+                    return true;
+                }
+            } catch (java.security.GeneralSecurityException e) {
+                // not this CA
+            }
+        }
+        return false;
     }
 
     /** CN is the user, each O a group (kube's x509 request authenticator). */
@@ -93,6 +147,6 @@ public final class Guard {
     }
 
     public boolean hasAuthentication() {
-        return tokens != null;
+        return tokens != null || !clientCas.isEmpty() || !proxyCas.isEmpty();
     }
 }

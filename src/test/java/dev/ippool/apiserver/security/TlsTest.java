@@ -36,6 +36,7 @@ class TlsTest {
     static final Path DIR;
     static final TestPki PKI = new TestPki("ippool-test-ca");
     static final TestPki STRANGER = new TestPki("someone-else");
+    static final TestPki PROXY = new TestPki("front-proxy-ca");
 
     static {
         try {
@@ -53,6 +54,7 @@ class TlsTest {
             TestPki.writePem(DIR.resolve("server.crt"), server.cert());
             TestPki.writePem(DIR.resolve("server.key"), server.key());
             TestPki.writePem(DIR.resolve("ca.crt"), PKI.caCert());
+            TestPki.writePem(DIR.resolve("proxy-ca.crt"), PROXY.caCert());
             try {
                 Files.writeString(DIR.resolve("rbac.yaml"), """
                         kind: ClusterRole
@@ -67,7 +69,9 @@ class TlsTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return Map.of("ippool.tls.cert-file", DIR.resolve("server.crt").toString(),
+            return Map.of("ippool.auth.requestheader-client-ca", DIR.resolve("proxy-ca.crt").toString(),
+                    "ippool.auth.requestheader-allowed-names", "front-proxy-client",
+                    "ippool.tls.cert-file", DIR.resolve("server.crt").toString(),
                     "ippool.tls.key-file", DIR.resolve("server.key").toString(),
                     "ippool.tls.client-ca-file", DIR.resolve("ca.crt").toString(),
                     "ippool.tls.reload-interval", "1s",
@@ -80,9 +84,18 @@ class TlsTest {
     URL https;
 
     private HttpResponse<String> send(SSLContext ssl, String method, String path, String body) throws Exception {
+        return send(ssl, method, path, body, new String[0]);
+    }
+
+    private HttpResponse<String> send(SSLContext ssl, String method, String path, String body, String... headers)
+            throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(https.toString().replaceAll("/$", "") + path))
-                .header("Content-Type", "application/json").method(method, body == null
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            r.headers(headers);
+        }
+        r.method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -101,6 +114,32 @@ class TlsTest {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.body()).isEqualTo("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
                 + "\"status\":\"Failure\",\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}\n");
+    }
+
+    @Test
+    @DisplayName("front proxy: X-Remote-User/Group honoured only with the proxy CA's certificate and an allowed CN")
+    void frontProxy() throws Exception {
+        String[] asBob = {"X-Remote-User", "bob", "X-Remote-Group", "team-x", "X-Remote-Group", "other"};
+        SSLContext proxy = PKI.clientContext(PROXY.client("CN=front-proxy-client"));
+        assertThat(send(proxy, "GET", BASE + "/ippools", null, asBob).statusCode()).isEqualTo(200);
+        HttpResponse<String> bobWrites = send(proxy, "POST", BASE + "/namespaces/ns/ippools",
+                poolJson("p", "10.0.0.0/24", "{}"), asBob);
+        assertThat(bobWrites.statusCode()).isEqualTo(403);
+        assertThat(bobWrites.body()).contains("User \\\"bob\\\" cannot create");
+        // the proxy certificate without a user header is nobody
+        assertThat(send(proxy, "GET", BASE + "/ippools", null).statusCode()).isEqualTo(401);
+
+        String[] asMaster = {"X-Remote-User", "root", "X-Remote-Group", "system:masters"};
+        SSLContext wrongName = PKI.clientContext(PROXY.client("CN=not-the-proxy"));
+        assertThat(send(wrongName, "POST", BASE + "/namespaces/ns/ippools", poolJson("q", "10.0.0.0/24", "{}"),
+                asMaster).statusCode()).isEqualTo(401);
+        SSLContext alice = PKI.clientContext(PKI.client("CN=alice,O=team-x"));
+        HttpResponse<String> aliceClaims = send(alice, "POST", BASE + "/namespaces/ns/ippools",
+                poolJson("q", "10.0.0.0/24", "{}"), asMaster);
+        assertThat(aliceClaims.statusCode()).isEqualTo(403);
+        assertThat(aliceClaims.body()).contains("User \\\"alice\\\"");
+        assertThat(send(PKI.clientContext(null), "GET", BASE + "/ippools", null, asMaster).statusCode())
+                .isEqualTo(401);
     }
 
     @Test
