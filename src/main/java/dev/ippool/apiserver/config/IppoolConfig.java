@@ -28,6 +28,15 @@ public interface IppoolConfig {
     /** HTTPS. */
     Tls tls();
 
+    /** Metrics. */
+    Metrics metrics();
+
+    interface Metrics {
+        /** How often pool utilisation is recomputed from the watch cache. Defaults to 5 s. */
+        @WithDefault("5s")
+        Duration poolRefreshInterval();
+    }
+
     /** Read by {@link TlsConfigSource}, which configures the HTTPS server from these. */
     interface Tls {
         /** Server certificate chain (PEM). With the key: HTTPS only. */

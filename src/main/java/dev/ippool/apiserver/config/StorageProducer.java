@@ -2,6 +2,7 @@ package dev.ippool.apiserver.config;
 
 import dev.ippool.apiserver.dev.DevEtcd;
 import dev.ippool.apiserver.kinds.Catalog;
+import dev.ippool.apiserver.storage.MeteredStore;
 import dev.ippool.apiserver.storage.Store;
 import dev.ippool.apiserver.storage.cache.CachingStore;
 import dev.ippool.apiserver.storage.etcd.EtcdStore;
@@ -49,12 +50,18 @@ public class StorageProducer {
     Store cached(EtcdStore etcd, IppoolConfig config, MeterRegistry meters) {
         List<String> prefixes = Catalog.standard().resources().stream()
                 .map(r -> r.storagePrefix(config.etcd().keyPrefix())).toList();
-        CachingStore store = new CachingStore(etcd, prefixes, config.watch().cacheCapacity());
-        // kube-apiserver's gauge of the same name and labels, so existing dashboards read it
-        Catalog.standard().resources().forEach(r -> Gauge.builder("apiserver_registered_watchers", store,
-                        s -> s.watcherCount(r.storagePrefix(config.etcd().keyPrefix())))
-                .description("Number of currently registered watchers for a given resources")
-                .tags("group", r.group(), "version", r.version(), "kind", r.kind()).register(meters));
+        CachingStore store = new CachingStore(new MeteredStore(etcd, meters, config.etcd().keyPrefix()), prefixes,
+                config.watch().cacheCapacity());
+        // kube-apiserver's gauges of the same names and labels, so existing dashboards read them
+        Catalog.standard().resources().forEach(r -> {
+            String prefix = r.storagePrefix(config.etcd().keyPrefix());
+            Gauge.builder("apiserver_registered_watchers", store, s -> s.watcherCount(prefix))
+                    .description("Number of currently registered watchers for a given resources")
+                    .tags("group", r.group(), "version", r.version(), "kind", r.kind()).register(meters);
+            Gauge.builder("apiserver_storage_objects", store, s -> s.objectCount(prefix))
+                    .description("Number of stored objects at the time of last check split by kind.")
+                    .tag("resource", r.plural() + "." + r.group()).register(meters);
+        });
         return store;
     }
 

@@ -6,6 +6,7 @@ import dev.ippool.apiserver.api.FieldError;
 import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.api.StatusDetails;
 import dev.ippool.apiserver.config.IppoolConfig;
+import dev.ippool.apiserver.metrics.ApiMetrics;
 import dev.ippool.apiserver.security.Guard;
 import dev.ippool.apiserver.security.RequestInfo;
 import dev.ippool.apiserver.security.User;
@@ -39,11 +40,15 @@ public class Gatekeeper {
     private final AtomicInteger readOnly = new AtomicInteger();
     private final AtomicInteger mutating = new AtomicInteger();
 
-    public Gatekeeper(Guard guard, Codec codec, AuditLog audit, IppoolConfig config) {
+    private final ApiMetrics metrics;
+
+    public Gatekeeper(Guard guard, Codec codec, AuditLog audit, IppoolConfig config, ApiMetrics metrics) {
         this.guard = guard;
         this.codec = codec;
         this.audit = audit;
         this.limits = config.limits();
+        this.metrics = metrics;
+        metrics.inFlight(readOnly, mutating);
     }
 
     void install(@Observes Router router) {
@@ -71,8 +76,13 @@ public class Gatekeeper {
         }
         Guard.Identity identity = guard.authenticate(request.getHeader("Authorization"), peer(request), proxy);
         User user = identity.user();
-        ctx.addEndHandler(v -> audit.record(auditId, user, info, request, response.getStatusCode(),
-                (System.nanoTime() - started) / 1_000_000));
+        boolean apply = String.valueOf(request.getHeader("Content-Type")).startsWith("application/apply-patch");
+        boolean dryRun = "All".equals(request.getParam("dryRun"));
+        ctx.addEndHandler(v -> {
+            long nanos = System.nanoTime() - started;
+            audit.record(auditId, user, info, request, response.getStatusCode(), nanos / 1_000_000);
+            metrics.request(info, apply, dryRun, response.getStatusCode(), nanos);
+        });
         if (identity.unauthorized()) {
             fail(response, ApiException.of(401, "Unauthorized", "Unauthorized").status());
             return;

@@ -41,6 +41,10 @@ public class Registries {
         }).toList();
     }
 
+    public List<Entry> entries() {
+        return entries;
+    }
+
     public Optional<Entry> find(String group, String version, String plural) {
         return entries.stream().filter(e -> e.definition().group().equals(group)
                 && e.definition().version().equals(version) && e.definition().plural().equals(plural)).findFirst();

@@ -1,5 +1,6 @@
 package dev.ippool.apiserver.http;
 
+import dev.ippool.apiserver.metrics.ApiMetrics;
 import dev.ippool.apiserver.registry.WatchSink;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.Unpooled;
@@ -36,14 +37,16 @@ final class VertxSink implements WatchSink {
 
     private final Wire wire;
     private final Counter evicted;
+    private final ApiMetrics.Watch meters;
     private final long maxUnsentBytes;
     private long unsent;
     private boolean ended;
     private Runnable onEnd;
 
-    VertxSink(Wire wire, Counter evicted, long maxUnsentBytes) {
+    VertxSink(Wire wire, Counter evicted, ApiMetrics.Watch meters, long maxUnsentBytes) {
         this.wire = wire;
         this.evicted = evicted;
+        this.meters = meters;
         this.maxUnsentBytes = maxUnsentBytes;
         wire.onClose(this::end);
     }
@@ -64,11 +67,13 @@ final class VertxSink implements WatchSink {
         }
         if (overflow) {
             evicted.increment();
+            meters.terminated().increment();
             wire.abort();
             released();
             return false;
         }
         wire.write(frame).onComplete(written -> sent(frame.length));
+        meters.sent(frame.length);
         return true;
     }
 

@@ -8,6 +8,9 @@ import dev.ippool.apiserver.config.IppoolConfig;
 import dev.ippool.apiserver.registry.EventView;
 import dev.ippool.apiserver.registry.Views;
 import dev.ippool.apiserver.registry.Watches;
+import dev.ippool.apiserver.metrics.ApiMetrics;
+import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.cache.CachingStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpMethod;
@@ -36,13 +39,21 @@ public class WatchRoute {
     private final Codec codec;
     private final IppoolConfig config;
     private final Counter evicted;
+    private final java.util.Map<Registries.Entry, ApiMetrics.Watch> meters = new java.util.HashMap<>();
 
-    public WatchRoute(Registries registries, Codec codec, IppoolConfig config, MeterRegistry meters) {
+    public WatchRoute(Registries registries, Codec codec, IppoolConfig config, MeterRegistry registry,
+            ApiMetrics metrics, Store store) {
         this.registries = registries;
         this.codec = codec;
         this.config = config;
         this.evicted = Counter.builder("ippool.watch.evicted")
-                .description("Watchers closed because they could not keep up").register(meters);
+                .description("Watchers closed because they could not keep up").register(registry);
+        for (Registries.Entry e : registries.entries()) {
+            var d = e.definition();
+            String prefix = d.storagePrefix(config.etcd().keyPrefix());
+            meters.put(e, metrics.watch(d.group(), d.version(), d.kind(), d.plural(),
+                    () -> store instanceof CachingStore cache ? cache.watcherCount(prefix) : 0));
+        }
     }
 
     void install(@Observes Router router) {
@@ -83,11 +94,11 @@ public class WatchRoute {
                 fail(ctx.response(), prepared.cause());
                 return;
             }
-            stream(ctx, prepared.result(), query);
+            stream(ctx, entry, prepared.result(), query);
         });
     }
 
-    private void stream(RoutingContext ctx, Watches.Plan plan, Query query) {
+    private void stream(RoutingContext ctx, Registries.Entry entry, Watches.Plan plan, Query query) {
         long maxUnsent = config.watch().maxBufferedBytes();
         if (WebSocketHandshake.requested(ctx.request())) {
             if (WebSocketHandshake.refused(ctx.request())) {
@@ -99,7 +110,7 @@ public class WatchRoute {
                     return;
                 }
                 VertxSink.Wire wire = new VertxSink.WebSocket(upgraded.result(), ctx.request().connection());
-                start(ctx, plan, query, new VertxSink(wire, evicted, maxUnsent));
+                start(ctx, plan, query, new VertxSink(wire, evicted, meters.get(entry), maxUnsent));
             });
             return;
         }
@@ -109,7 +120,7 @@ public class WatchRoute {
                 .putHeader("Cache-Control", "no-cache, private");
         // an empty write sends the head now: clients wait for it before they count the watch as open
         response.write(io.vertx.core.buffer.Buffer.buffer());
-        start(ctx, plan, query, new VertxSink(new VertxSink.Chunked(response), evicted, maxUnsent));
+        start(ctx, plan, query, new VertxSink(new VertxSink.Chunked(response), evicted, meters.get(entry), maxUnsent));
     }
 
     private void start(RoutingContext ctx, Watches.Plan plan, Query query, VertxSink sink) {

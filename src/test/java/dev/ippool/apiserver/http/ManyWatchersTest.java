@@ -125,7 +125,7 @@ class ManyWatchersTest {
         caughtUp.await(120, TimeUnit.SECONDS);
         watchers.forEach(w -> w.stopped = true);
         long complete = watchers.stream().filter(w -> w.seen.equals(written)).count();
-        String evicted = request().get("/q/metrics").then().extract().asString().lines()
+        String evicted = dev.ippool.apiserver.support.Api.metrics().lines()
                 .filter(l -> l.startsWith("ippool_watch_evicted_total")).findFirst().orElse("none");
         System.out.printf("many watchers: %d/%d complete, %d re-watches, %s%n", complete, WATCHERS,
                 rewatches.get(), evicted);

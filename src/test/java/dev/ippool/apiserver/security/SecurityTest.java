@@ -158,7 +158,7 @@ class SecurityTest {
         request().get("/livez").then().statusCode(200).contentType("text/plain; charset=utf-8").body(equalTo("ok"));
         request().get("/readyz?verbose").then().statusCode(200).body(equalTo("[+]ping ok\nreadyz check passed\n"));
         request().get("/healthz").then().statusCode(200).body(equalTo("ok"));
-        request().get("/q/health").then().statusCode(200);
+        request().port(org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001)).get("/q/health").then().statusCode(200);
     }
 
     @Test

@@ -70,10 +70,17 @@ public final class Api {
 
     /** The value of the first Prometheus sample whose line starts with {@code series} (name and labels). */
     public static double metric(String series) {
-        return request().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+        return metrics().lines()
                 .filter(l -> l.startsWith(series)).findFirst()
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .orElseThrow(() -> new AssertionError("no metric " + series));
+    }
+
+    /** The Prometheus text from the management port's /metrics. */
+    public static String metrics() {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+        return request().port(port).get("/metrics").then().statusCode(200).extract().asString();
     }
 
     /** Waits up to {@code seconds} for {@code condition}, checking every 50 ms; false if it never held. */

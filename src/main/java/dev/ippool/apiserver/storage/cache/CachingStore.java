@@ -98,6 +98,11 @@ public final class CachingStore implements Store, AutoCloseable {
         cacheFor(prefix).ifPresent(WatchCache::revision);
     }
 
+    /** Objects in the cache of {@code prefix}, read without touching etcd (0 for an uncached prefix). */
+    public int objectCount(String prefix) {
+        return cacheFor(prefix).map(WatchCache::objectCount).orElse(0);
+    }
+
     /** Client watches subscribed to the cache of {@code prefix} (0 for an uncached prefix). */
     public int watcherCount(String prefix) {
         return cacheFor(prefix).map(WatchCache::watcherCount).orElse(0);

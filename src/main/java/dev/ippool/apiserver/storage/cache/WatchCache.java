@@ -298,6 +298,16 @@ final class WatchCache {
         }
     }
 
+    /** Objects the cache holds now (0 before it has loaded). */
+    int objectCount() {
+        lock.lock();
+        try {
+            return state.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Client watches currently subscribed; a closed or disconnected one is gone from here. */
     int watcherCount() {
         return watchers.size();

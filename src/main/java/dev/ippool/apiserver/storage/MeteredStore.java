@@ -1,0 +1,81 @@
+package dev.ippool.apiserver.storage;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Store} decorator timing every storage call as kube's {@code etcd_request_duration_seconds{operation,
+ * type}}, the type being the resource ({@code ippools.whereabouts.cni.cncf.io}) read from the key.
+ */
+public final class MeteredStore implements Store {
+
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
+        Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofMillis(1250), Duration.ofMillis(1500),
+        Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final Store backing;
+    private final MeterRegistry registry;
+    private final String root;
+
+    /** @param root the key prefix ({@code /registry/}) before {@code <group>/<resource>/} */
+    public MeteredStore(Store backing, MeterRegistry registry, String root) {
+        this.backing = backing;
+        this.registry = registry;
+        this.root = root.endsWith("/") ? root : root + "/";
+    }
+
+    private <T> T timed(String operation, String key, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            Timer.builder("etcd_request_duration_seconds").tag("operation", operation).tag("type", type(key))
+                    .serviceLevelObjectives(BUCKETS)
+                    .description("Etcd request latency in seconds for each operation and object type.")
+                    .register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** {@code /registry/<group>/<plural>/...} → {@code <plural>.<group>}. */
+    String type(String key) {
+        if (!key.startsWith(root)) {
+            return "";
+        }
+        String[] parts = key.substring(root.length()).split("/");
+        return parts.length >= 2 ? parts[1] + "." + parts[0] : "";
+    }
+
+    @Override
+    public Snapshot get(String key) {
+        return timed("get", key, () -> backing.get(key));
+    }
+
+    @Override
+    public Page list(ListRequest request) {
+        return timed("list", request.prefix(), () -> backing.list(request));
+    }
+
+    @Override
+    public long create(String key, byte[] value) {
+        return timed("create", key, () -> backing.create(key, value));
+    }
+
+    @Override
+    public long update(String key, byte[] value, long expectedModRevision) {
+        return timed("update", key, () -> backing.update(key, value, expectedModRevision));
+    }
+
+    @Override
+    public long delete(String key, long expectedModRevision) {
+        return timed("delete", key, () -> backing.delete(key, expectedModRevision));
+    }
+
+    @Override
+    public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
+        return backing.watch(prefix, afterRevision, listener);
+    }
+}
