@@ -1,18 +1,51 @@
 package dev.ippool.apiserver.http;
 
+import dev.ippool.apiserver.config.IppoolConfig;
+import dev.ippool.apiserver.kinds.Catalog;
+import dev.ippool.apiserver.storage.Store;
+import dev.ippool.apiserver.storage.etcd.EtcdStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
- * kube-apiserver's probe endpoints, open to anyone: {@code /livez}, {@code /readyz}, {@code /healthz} answer
- * {@code ok} (with {@code ?verbose}, one line per check then "<probe> check passed"). Real checks come with the
- * operations issue.
+ * kube-apiserver's probe endpoints, open to anyone, in its format (healthz.go): {@code ok}, or with
+ * {@code ?verbose} one {@code [+]check ok} line per check and "<probe> check passed"; a failing check makes it a
+ * 500 listing {@code [-]check failed: reason withheld}. /livez is the process alone (restarting the pod does not
+ * bring etcd back); /readyz and /healthz also need etcd reachable and every watch cache loaded.
  */
 @Singleton
 public class Probes {
+
+    private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+
+    public Probes(EtcdStore etcd, Store store, IppoolConfig config) {
+        String probeKey = config.etcd().keyPrefix() + "/ippool-apiserver/readyz";
+        readiness.put("ping", () -> true);
+        readiness.put("etcd", () -> {
+            try {
+                etcd.get(probeKey);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        readiness.put("informer-sync", () -> Catalog.standard().resources().stream().allMatch(r -> {
+            try {
+                store.requireReady(r.storagePrefix(config.etcd().keyPrefix()));
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }));
+    }
 
     static boolean isProbe(String path) {
         return path != null && (path.equals("/livez") || path.equals("/readyz") || path.equals("/healthz")
@@ -21,15 +54,41 @@ public class Probes {
     }
 
     void install(@Observes Router router) {
-        for (String probe : new String[] {"livez", "readyz", "healthz"}) {
-            router.route(HttpMethod.GET, "/" + probe).order(-900).handler(ctx -> answer(ctx, probe));
-        }
+        router.route(HttpMethod.GET, "/livez").order(-900).handler(ctx -> answer(ctx, "livez",
+                Map.of("ping", () -> true)));
+        router.route(HttpMethod.GET, "/readyz").order(-900).handler(ctx -> answer(ctx, "readyz", readiness));
+        router.route(HttpMethod.GET, "/healthz").order(-900).handler(ctx -> answer(ctx, "healthz", readiness));
     }
 
-    private static void answer(RoutingContext ctx, String probe) {
+    /** Whether every readiness check passes now (blocking: etcd is asked). For Quarkus' /q/health. */
+    public boolean ready() {
+        return readiness.values().stream().allMatch(BooleanSupplier::getAsBoolean);
+    }
+
+    private static void answer(RoutingContext ctx, String probe, Map<String, BooleanSupplier> checks) {
         boolean verbose = ctx.queryParams().contains("verbose");
-        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
-                .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-cache, private")
-                .end(verbose ? "[+]ping ok\n" + probe + " check passed\n" : "ok");
+        // the etcd check blocks on the network: never on the event loop
+        ctx.vertx().<List<String>>executeBlocking(() -> {
+            List<String> failed = new ArrayList<>();
+            StringBuilder lines = new StringBuilder();
+            checks.forEach((name, check) -> {
+                boolean ok = check.getAsBoolean();
+                lines.append(ok ? "[+]" + name + " ok\n" : "[-]" + name + " failed: reason withheld\n");
+                if (!ok) {
+                    failed.add(name);
+                }
+            });
+            failed.add(0, lines.toString());
+            return failed;
+        }, false).onComplete(result -> {
+            List<String> outcome = result.succeeded() ? result.result() : List.of("[-]probe failed\n", "probe");
+            boolean passed = outcome.size() == 1;
+            String body = passed ? (verbose ? outcome.get(0) + probe + " check passed\n" : "ok")
+                    : outcome.get(0) + probe + " check failed\n";
+            ctx.response().setStatusCode(passed ? 200 : 500)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-cache, private")
+                    .end(body);
+        });
     }
 }

@@ -1,6 +1,8 @@
 package dev.ippool.apiserver.http;
 
 import static dev.ippool.apiserver.support.Api.createPool;
+import static dev.ippool.apiserver.support.Api.eventually;
+import static org.hamcrest.Matchers.equalTo;
 import static dev.ippool.apiserver.support.Api.freshNamespace;
 import static dev.ippool.apiserver.support.Api.pool;
 import static dev.ippool.apiserver.support.Api.pools;
@@ -113,5 +115,24 @@ class EtcdRestartTest {
         }
         w.close();
         assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
+    @DisplayName("probes: etcd down makes /readyz a 500 listing [-]etcd, /livez stays ok; etcd back, ready again")
+    void probesFollowEtcd() throws Exception {
+        request().get("/readyz").then().statusCode(200).body(equalTo("ok"));
+        request().get("/readyz?verbose").then().statusCode(200)
+                .body(equalTo("[+]ping ok\n[+]etcd ok\n[+]informer-sync ok\nreadyz check passed\n"));
+        Resource.etcd.stop();
+        try {
+            assertThat(eventually(30, () -> request().get("/readyz").statusCode() == 500)).isTrue();
+            request().get("/readyz").then().statusCode(500).contentType("text/plain; charset=utf-8")
+                    .body(org.hamcrest.Matchers.containsString("[-]etcd failed: reason withheld\n"))
+                    .body(org.hamcrest.Matchers.endsWith("readyz check failed\n"));
+            request().get("/livez").then().statusCode(200).body(equalTo("ok"));
+        } finally {
+            Resource.etcd.start();
+        }
+        assertThat(eventually(60, () -> request().get("/readyz").statusCode() == 200)).isTrue();
     }
 }

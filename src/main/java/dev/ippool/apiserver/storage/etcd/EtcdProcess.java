@@ -97,15 +97,27 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Stops etcd and starts it again on the same ports and data: what an etcd restart looks like to clients. */
     public void restart() {
+        stop();
+        start();
+    }
+
+    /** Stops etcd (the data stays); {@link #start} brings it back. */
+    public void stop() {
         process.destroy();
         try {
             process.waitFor();
-            process = launch(command, log);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot restart etcd", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a stopped etcd again on the same ports and data, and waits until it is healthy. */
+    public void start() {
+        try {
+            process = launch(command, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart etcd", e);
         }
         if (!awaitHealthy(Duration.ofSeconds(30))) {
             throw new IllegalStateException("etcd did not come back on " + clientUrl);
