@@ -70,4 +70,44 @@ class ManifestTest {
         assertThat(rbac.allows(nodeSlice, RequestInfo.parse("PUT", base + "nodeslicepools/n", false))).isTrue();
         assertThat(rbac.allows(nodeSlice, RequestInfo.parse("PATCH", base + "ippools/p", false))).isFalse();
     }
+
+    @Test
+    @DisplayName("k8s: Deployment (2+ replicas, probes, resources, non-root, read-only root), Services, PDBs, etcd"
+            + " StatefulSet with PVCs, secrets, scrape annotations; ServiceMonitor overlay; dashboard")
+    void base() throws Exception {
+        List<JsonNode> docs = render("k8s");
+        JsonNode deployment = find(docs, "Deployment", "ippool-apiserver");
+        JsonNode pod = deployment.path("spec").path("template");
+        JsonNode container = pod.path("spec").path("containers").get(0);
+        assertThat(deployment.path("spec").path("replicas").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/livez");
+        assertThat(container.path("resources").path("requests").has("memory")).isTrue();
+        assertThat(pod.path("spec").path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(pod.path("spec").path("topologySpreadConstraints")).isNotEmpty();
+        assertThat(pod.path("metadata").path("annotations").path("prometheus.io/scrape").asText()).isEqualTo("true");
+        JsonNode service = find(docs, "Service", "ippool-apiserver");
+        List<String> ports = new ArrayList<>();
+        service.path("spec").path("ports").forEach(p -> ports.add(p.path("name").asText()));
+        assertThat(ports).containsExactly("https", "metrics");
+        find(docs, "PodDisruptionBudget", "ippool-apiserver");
+        find(docs, "Secret", "ippool-apiserver-tokens");
+        find(docs, "Secret", "ippool-apiserver-tls");
+        find(docs, "ServiceAccount", "ippool-apiserver");
+        JsonNode etcd = find(docs, "StatefulSet", "ippool-etcd");
+        assertThat(etcd.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(etcd.path("spec").path("volumeClaimTemplates")).hasSize(1);
+        assertThat(find(docs, "Service", "ippool-etcd").path("spec").path("clusterIP").asText()).isEqualTo("None");
+
+        List<JsonNode> monitored = render("k8s/overlays/servicemonitor");
+        assertThat(find(monitored, "ServiceMonitor", "ippool-apiserver").path("spec").path("endpoints").get(0)
+                .path("path").asText()).isEqualTo("/metrics");
+        assertThat(find(monitored, "PrometheusRule", "ippool-apiserver").toString())
+                .contains("whereabouts_ippool_utilization_ratio");
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Files.readString(Path.of("k8s/grafana/ippool-apiserver-dashboard.json")));
+        assertThat(dashboard.toString()).contains("apiserver_request_total", "apiserver_request_duration_seconds_bucket",
+                "apiserver_longrunning_requests", "whereabouts_ippool_utilization_ratio");
+    }
 }
