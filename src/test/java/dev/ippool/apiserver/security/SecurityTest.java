@@ -156,7 +156,8 @@ class SecurityTest {
         }
         request().header("Authorization", "Basic YWRtaW46YWRtaW4=").get(pools("x")).then().statusCode(401);
         request().get("/livez").then().statusCode(200).contentType("text/plain; charset=utf-8").body(equalTo("ok"));
-        request().get("/readyz?verbose").then().statusCode(200).body(equalTo("[+]ping ok\nreadyz check passed\n"));
+        request().get("/readyz?verbose").then().statusCode(200)
+                .body(equalTo("[+]ping ok\n[+]etcd ok\n[+]informer-sync ok\nreadyz check passed\n"));
         request().get("/healthz").then().statusCode(200).body(equalTo("ok"));
         request().port(org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001)).get("/q/health").then().statusCode(200);
     }
