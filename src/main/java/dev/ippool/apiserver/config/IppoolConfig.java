@@ -32,6 +32,13 @@ public interface IppoolConfig {
     Metrics metrics();
 
     interface Metrics {
+        /**
+         * Require a bearer token or client certificate (and, with an RBAC file, a nonResourceURLs rule for
+         * {@code get /metrics}) on the management port's metrics. Defaults to false: restrict the port instead.
+         */
+        @WithDefault("false")
+        boolean requireAuth();
+
         /** How often pool utilisation is recomputed from the watch cache. Defaults to 5 s. */
         @WithDefault("5s")
         Duration poolRefreshInterval();

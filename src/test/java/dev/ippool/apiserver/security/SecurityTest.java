@@ -114,6 +114,7 @@ class SecurityTest {
                     "ippool.auth.token-file", DIR.resolve("tokens.csv").toString(),
                     "ippool.auth.rbac-file", DIR.resolve("rbac.yaml").toString(),
                     "ippool.auth.reload-interval", "100ms",
+                    "ippool.metrics.require-auth", "true",
                     "ippool.audit.file", DIR.resolve("audit.log").toString());
         }
     }
@@ -262,5 +263,17 @@ class SecurityTest {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    @Test
+    @DisplayName("metrics with require-auth: 401 without a token, 403 without a /metrics rule, 200 for masters")
+    void metricsRequireAuth() {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+        request().port(port).get("/metrics").then().statusCode(401).body(equalTo(UNAUTHORIZED));
+        request().port(port).get("/q/metrics").then().statusCode(401);
+        as("bob-token").port(port).get("/metrics").then().statusCode(403).body(equalTo(status(403, "Forbidden",
+                "forbidden: User \"bob\" cannot get path \"/metrics\"", "{}")));
+        as("admin-token").port(port).get("/metrics").then().statusCode(200);
     }
 }
