@@ -75,7 +75,7 @@ public final class Applier {
         if (!MetaRules.text((ObjectNode) object.get("metadata"), "resourceVersion").isEmpty()) {
             throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
         }
-        return new Applied(registry.createApplied(namespace, object, options, warnings), true);
+        return new Applied(createApplied(namespace, object, options, warnings), true);
     }
 
     private Applied update(String namespace, String name, Strategy.Decoded config, KeyValue current,
@@ -89,5 +89,26 @@ public final class Applier {
         ((ObjectNode) merged.get("metadata")).put("resourceVersion", Long.toString(current.modRevision()));
         Strategy.Decoded decoded = strategy.decode(merged, List.of(), "Ignore", Strategy.Mode.PATCH, warnings);
         return new Applied(registry.write(namespace, name, decoded, current, options, false, warnings), false);
+    }
+
+    /** The create tail for an object built by server-side apply (managedFields already set). */
+    private ObjectNode createApplied(String namespace, ObjectNode object, WriteOptions options, Warnings warnings) {
+        Namespaces.requireExists(namespace);
+        Strategy.Decoded decoded = strategy.decode(object, List.of(), "Ignore", Strategy.Mode.PATCH, warnings);
+        ObjectNode metadata = decoded.metadata();
+        strategy.prepareForCreate(metadata);
+        List<FieldError> errs = strategy.validate(decoded, null);
+        if (!errs.isEmpty()) {
+            throw strategy.invalid(MetaRules.text(metadata, "name"), errs);
+        }
+        registry.warn(decoded.object(), warnings);
+        String name = MetaRules.text(metadata, "name");
+        try {
+            return registry.createOnce(namespace, name, decoded.object(), options.isDryRun());
+        } catch (StorageException.AlreadyExists e) {
+            throw e;
+        } catch (StorageException e) {
+            throw StorageErrors.interpret(e, registry.resource(), "patch", name);
+        }
     }
 }

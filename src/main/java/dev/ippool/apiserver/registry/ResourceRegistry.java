@@ -1,7 +1,6 @@
 package dev.ippool.apiserver.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
@@ -41,6 +40,7 @@ public final class ResourceRegistry {
     private final Clock clock;
     private final FieldManager fields;
     private final Applier applier;
+    private final Patcher patcher;
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -53,6 +53,7 @@ public final class ResourceRegistry {
         this.clock = clock;
         this.fields = new FieldManager(new Structure(definition), definition.apiVersion());
         this.applier = new Applier(this, strategy, fields, clock);
+        this.patcher = new Patcher(this, strategy);
     }
 
     public ResourceDefinition definition() {
@@ -133,32 +134,11 @@ public final class ResourceRegistry {
         }
     }
 
-    /** The create tail for an object built by server-side apply (managedFields already set). */
-    ObjectNode createApplied(String namespace, ObjectNode object, WriteOptions options, Warnings warnings) {
-        Namespaces.requireExists(namespace);
-        Strategy.Decoded decoded = strategy.decode(object, List.of(), "Ignore", Strategy.Mode.PATCH, warnings);
-        ObjectNode metadata = decoded.metadata();
-        strategy.prepareForCreate(metadata);
-        List<FieldError> errs = strategy.validate(decoded, null);
-        if (!errs.isEmpty()) {
-            throw strategy.invalid(MetaRules.text(metadata, "name"), errs);
-        }
-        warn(decoded.object(), warnings);
-        String name = MetaRules.text(metadata, "name");
-        try {
-            return createOnce(namespace, name, decoded.object(), options.isDryRun());
-        } catch (StorageException.AlreadyExists e) {
-            throw e;
-        } catch (StorageException e) {
-            throw StorageErrors.interpret(e, resource(), "patch", name);
-        }
-    }
-
     public Applier applier() {
         return applier;
     }
 
-    private ObjectNode createOnce(String namespace, String name, ObjectNode object, boolean dryRun) {
+    ObjectNode createOnce(String namespace, String name, ObjectNode object, boolean dryRun) {
         String key = keys.key(namespace, name);
         if (dryRun) {
             // kube's dry-run storage still answers AlreadyExists for an existing key
@@ -206,43 +186,10 @@ public final class ResourceRegistry {
         }
     }
 
-    /**
-     * PATCH: applies the patch to the stored object and updates it. On a lost race the whole patch is applied
-     * again to the new state, {@code test} operations included, so a stale {@code test} of resourceVersion
-     * becomes 422 (which Whereabouts retries) and never a 409 (which it does not).
-     */
+    /** PATCH with a JSON or merge patch; see {@link Patcher}. */
     public ObjectNode patch(String namespace, String name, PatchType type, JsonNode patch, WriteOptions options,
             Warnings warnings) {
-        keys.checkName(name);
-        OptionChecks.write("PatchOptions", options, false);
-        ArrayNode ops = type == PatchType.JSON_PATCH ? Patches.parseJsonPatch(patch) : null;
-        for (int attempt = 1; ; attempt++) {
-            KeyValue current = read(namespace, name, "patch");
-            ObjectNode currentObject = decode(current);
-            JsonNode patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
-                    : Patches.applyMergePatch(patch, currentObject);
-            Warnings attemptWarnings = new Warnings();
-            Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
-                    Strategy.Mode.PATCH, attemptWarnings);
-            Namespaces.matchRequest(namespace, decoded.metadata());
-            Namespaces.matchName(name, decoded.metadata());
-            String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
-            if (rv.isEmpty()) {
-                decoded.metadata().put("resourceVersion", Long.toString(current.modRevision()));
-            } else if (!rv.equals(Long.toString(current.modRevision()))) {
-                throw conflict(name);
-            }
-            try {
-                ObjectNode result = write(namespace, name, decoded, current, options, true, attemptWarnings);
-                attemptWarnings.messages().forEach(warnings::add);
-                return result;
-            } catch (StorageException.Conflict e) {
-                // someone else wrote first: re-read and re-apply the whole patch (bounded, in case of a storm)
-                if (attempt == MAX_PATCH_ATTEMPTS) {
-                    throw conflict(name);
-                }
-            }
-        }
+        return patcher.patch(namespace, name, type, patch, options, warnings);
     }
 
     /**
@@ -336,7 +283,7 @@ public final class ResourceRegistry {
         return codec.encode(copy);
     }
 
-    private void warn(ObjectNode object, Warnings warnings) {
+    void warn(ObjectNode object, Warnings warnings) {
         definition.advisor().apply(object).forEach(warnings::add);
     }
 

@@ -193,7 +193,7 @@ final class WatchCache {
             if (afterRevision < floor) {
                 throw new StorageException.Compacted(afterRevision, floor, null);
             }
-            CacheWatcher watcher = new CacheWatcher(subPrefix, afterRevision, listener);
+            CacheWatcher watcher = new CacheWatcher(subPrefix, afterRevision, listener, this::dropped);
             for (Change change : ring) {
                 watcher.offer(change);
             }
@@ -298,6 +298,12 @@ final class WatchCache {
         }
     }
 
+    /** A client watch whose listener threw: out of the fan-out, logged once. */
+    private void dropped(CacheWatcher watcher, RuntimeException e) {
+        LOG.error("watch cache " + prefix + ": a client watch failed on a change and was closed", e);
+        watchers.remove(watcher);
+    }
+
     /** Objects the cache holds now (0 before it has loaded). */
     int objectCount() {
         lock.lock();
@@ -311,55 +317,5 @@ final class WatchCache {
     /** Client watches currently subscribed; a closed or disconnected one is gone from here. */
     int watcherCount() {
         return watchers.size();
-    }
-
-    /**
-     * One client watch: its sub-prefix and start filter. A listener that throws is dropped (and told so) rather
-     * than allowed to break the resource's one etcd watch, which every other client shares.
-     */
-    private final class CacheWatcher {
-        private final String subPrefix;
-        private final long afterRevision;
-        private final WatchListener listener;
-
-        CacheWatcher(String subPrefix, long afterRevision, WatchListener listener) {
-            this.subPrefix = subPrefix;
-            this.afterRevision = afterRevision;
-            this.listener = listener;
-        }
-
-        void offer(Change change) {
-            if (change.revision() > afterRevision && change.key().startsWith(subPrefix)) {
-                try {
-                    listener.onChange(change);
-                } catch (RuntimeException e) {
-                    drop(e);
-                }
-            }
-        }
-
-        void progress(long revision) {
-            if (revision > afterRevision) {
-                try {
-                    listener.onProgress(revision);
-                } catch (RuntimeException e) {
-                    drop(e);
-                }
-            }
-        }
-
-        private void drop(RuntimeException e) {
-            LOG.error("watch cache " + prefix + ": a client watch failed on a change and was closed", e);
-            watchers.remove(this);
-            try {
-                listener.onError(new StorageException.Unavailable("watch failed: " + e, e));
-            } catch (RuntimeException ignored) {
-                // it failed already; nothing more to tell it
-            }
-        }
-
-        void end(StorageException error) {
-            listener.onError(error == null ? new StorageException.Unavailable("watch cache restarting", null) : error);
-        }
     }
 }
