@@ -70,6 +70,8 @@ public final class EtcdProcess implements AutoCloseable {
                         "--listen-peer-urls", peerUrl,
                         "--initial-advertise-peer-urls", peerUrl,
                         "--initial-cluster", "ippool=" + peerUrl,
+                        // room for the benchmark's large pools; the service compacts, etcd does not on its own
+                        "--quota-backend-bytes", "8589934592",
                         "--logger", "zap", "--log-level", "error");
                 Process process = launch(command, log);
                 EtcdProcess etcd = new EtcdProcess(process, dataDir, deleteDataDir, clientUrl);
