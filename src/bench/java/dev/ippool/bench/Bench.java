@@ -60,7 +60,7 @@ public final class Bench {
                 config.put("profile", "prod").put("warmupMillis", warmup).put("measureMillis", measure)
                         .put("etcd", "etcd " + etcdVersion());
                 Results results = new Results(config);
-                new Scenarios(etcd.clientUrl(), url, token, warmup, measure, results).run();
+                new Scenarios(etcd.clientUrl(), url, token, warmup, measure, results, Integer.MAX_VALUE).run();
                 results.write(out);
                 System.out.println(results.table());
             } finally {

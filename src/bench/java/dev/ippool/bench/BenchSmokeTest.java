@@ -30,7 +30,8 @@ class BenchSmokeTest {
         String etcd = ConfigProvider.getConfig().getValue("ippool.etcd.endpoints", String.class).split(",")[0];
         Path out = Files.createTempDirectory("bench-smoke-");
         Results results = new Results(new ObjectMapper().createObjectNode().put("mode", "smoke"));
-        new Scenarios(etcd, root.toString(), null, 100, 200, results).run();
+        // at most 16 in flight: the test server keeps the default in-flight limits
+        new Scenarios(etcd, root.toString(), null, 100, 200, results, 16).run();
         results.write(out);
         JsonNode written = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         List<String> names = written.path("scenarios").findValuesAsText("name");

@@ -36,14 +36,22 @@ final class Scenarios {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong seq = new AtomicLong();
 
+    private final int maxConcurrency;
+
+    /** @param maxConcurrency caps every scenario's in-flight count (the smoke test stays under a test server's limits) */
     Scenarios(String etcdEndpoint, String serviceUrl, String token, long warmupMillis, long measureMillis,
-            Results results) {
+            Results results, int maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
         this.etcd = Client.builder().endpoints(etcdEndpoint).build();
         this.base = serviceUrl.replaceAll("/$", "") + "/apis/whereabouts.cni.cncf.io/v1alpha1/namespaces/bench/";
         this.token = token;
         this.warmup = warmupMillis;
         this.measure = measureMillis;
         this.results = results;
+    }
+
+    private int c(int concurrency) {
+        return Math.min(concurrency, maxConcurrency);
     }
 
     private static ByteSequence bytes(String s) {
@@ -82,13 +90,13 @@ final class Scenarios {
     void run() throws Exception {
         KV kv = etcd.getKVClient();
         // B0: raw etcd, the yardsticks
-        Load.Outcome txn = Load.run(256, warmup, measure, w -> {
+        Load.Outcome txn = Load.run(c(256), warmup, measure, w -> {
             ByteSequence key = bytes("/bench-raw/txn/" + seq.incrementAndGet());
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, bytes(pool("raw", 1)), PutOption.DEFAULT)).commit().get().isSucceeded();
         });
         results.add("B0-raw-txn-256", txn.perSecond(), "ops/s", 0, "recorded", txn);
-        Load.Outcome txn1 = Load.run(1, warmup, measure, w -> {
+        Load.Outcome txn1 = Load.run(c(1), warmup, measure, w -> {
             ByteSequence key = bytes("/bench-raw/txn1/" + seq.incrementAndGet());
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, bytes(pool("raw", 1)), PutOption.DEFAULT)).commit().get().isSucceeded();
@@ -96,28 +104,28 @@ final class Scenarios {
         results.add("B0-raw-txn-serial-p50", txn1.p50Millis(), "ms", 0, "recorded", txn1);
         kv.put(bytes("/bench-raw/get"), bytes(pool("raw", 1))).get();
         kv.put(bytes("/bench-raw/get38"), bytes(pool("raw", 256))).get();
-        Load.Outcome get = Load.run(64, warmup, measure, w -> kv.get(bytes("/bench-raw/get"),
+        Load.Outcome get = Load.run(c(64), warmup, measure, w -> kv.get(bytes("/bench-raw/get"),
                 GetOption.builder().withSerializable(true).build()).get().getCount() == 1);
         results.add("B0-raw-get-serializable-64", get.perSecond(), "ops/s", 0, "recorded", get);
-        Load.Outcome lget = Load.run(64, warmup, measure, w -> kv.get(bytes("/bench-raw/get")).get().getCount() == 1);
+        Load.Outcome lget = Load.run(c(64), warmup, measure, w -> kv.get(bytes("/bench-raw/get")).get().getCount() == 1);
         results.add("B0-raw-get-linearizable-64", lget.perSecond(), "ops/s", 0, "recorded", lget);
-        Load.Outcome get38 = Load.run(64, warmup, measure, w -> kv.get(bytes("/bench-raw/get38"),
+        Load.Outcome get38 = Load.run(c(64), warmup, measure, w -> kv.get(bytes("/bench-raw/get38"),
                 GetOption.builder().withSerializable(true).build()).get().getCount() == 1);
         results.add("B0-raw-get-38k-64", get38.perSecond(), "ops/s", 0, "recorded", get38);
 
         // B1: POST small pools, 256 in flight
-        Load.Outcome post = Load.run(256, warmup, measure, w -> ok(send("POST", "ippools", "application/json",
+        Load.Outcome post = Load.run(c(256), warmup, measure, w -> ok(send("POST", "ippools", "application/json",
                 pool("b1-" + seq.incrementAndGet(), 1))));
         results.add("B1-post-256", post.perSecond(), "ops/s", txn.perSecond(), ">= 0.6 x R_txn", post,
                 post.perSecond() >= 0.6 * txn.perSecond());
 
         // B2: serial create, then serial update of one pool
-        Load.Outcome create = Load.run(1, warmup, measure, w -> ok(send("POST", "ippools", "application/json",
+        Load.Outcome create = Load.run(c(1), warmup, measure, w -> ok(send("POST", "ippools", "application/json",
                 pool("b2-" + seq.incrementAndGet(), 1))));
         results.add("B2-create-serial-p50", create.p50Millis(), "ms", txn1.p50Millis(), "<= R_txn1 p50 + 0.3 ms",
                 create, create.p50Millis() <= txn1.p50Millis() + 0.3);
         send("POST", "ippools", "application/json", pool("b2-update", 1));
-        Load.Outcome update = Load.run(1, warmup, measure, w -> ok(send("PATCH", "ippools/b2-update",
+        Load.Outcome update = Load.run(c(1), warmup, measure, w -> ok(send("PATCH", "ippools/b2-update",
                 "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"n\":\"" + seq.incrementAndGet()
                         + "\"}}}")));
         results.add("B2-update-serial-p99", update.p99Millis(), "ms", 0, "<= 5 ms", update,
@@ -126,26 +134,26 @@ final class Scenarios {
         // B3: GET one pool, 64 connections: cache (RV=0) small and 256 allocations; consistent (no RV)
         send("POST", "ippools", "application/json", pool("b3-small", 1));
         send("POST", "ippools", "application/json", pool("b3-256", 256));
-        Load.Outcome cacheSmall = Load.run(64, warmup, measure, w -> ok(send("GET",
+        Load.Outcome cacheSmall = Load.run(c(64), warmup, measure, w -> ok(send("GET",
                 "ippools/b3-small?resourceVersion=0", null, null)));
         results.add("B3-get-cache-small", cacheSmall.perSecond(), "ops/s", get.perSecond(),
                 ">= 20k/s and >= 1.5 x R_get", cacheSmall,
                 cacheSmall.perSecond() >= 20000 && cacheSmall.perSecond() >= 1.5 * get.perSecond());
-        Load.Outcome cache256 = Load.run(64, warmup, measure, w -> ok(send("GET",
+        Load.Outcome cache256 = Load.run(c(64), warmup, measure, w -> ok(send("GET",
                 "ippools/b3-256?resourceVersion=0", null, null)));
         results.add("B3-get-cache-256", cache256.perSecond(), "ops/s", get38.perSecond(), ">= 1.5 x R_get38",
                 cache256, cache256.perSecond() >= 1.5 * get38.perSecond());
-        Load.Outcome consistent = Load.run(64, warmup, measure, w -> ok(send("GET", "ippools/b3-small", null,
+        Load.Outcome consistent = Load.run(c(64), warmup, measure, w -> ok(send("GET", "ippools/b3-small", null,
                 null)));
         results.add("B3-get-consistent", consistent.perSecond(), "ops/s", lget.perSecond(), ">= 0.8 x R_lget",
                 consistent, consistent.perSecond() >= 0.8 * lget.perSecond());
 
         // B7: Whereabouts allocation by 1 and 8 allocators on one pool (allocate, then release)
         send("POST", "ippools", "application/json", pool("b7", 0));
-        Load.Outcome one = Load.run(1, warmup, measure, w -> allocateAndRelease(w));
+        Load.Outcome one = Load.run(c(1), warmup, measure, w -> allocateAndRelease(w));
         results.add("B7-allocate-1", one.perSecond(), "patches/s", 1000 / txn1.p50Millis(),
                 ">= 0.5 / R_txn1 p50", one, one.perSecond() >= 0.5 * 1000 / txn1.p50Millis());
-        Load.Outcome eight = Load.run(8, warmup, measure, w -> allocateAndRelease(w));
+        Load.Outcome eight = Load.run(c(8), warmup, measure, w -> allocateAndRelease(w));
         results.add("B7-allocate-8", eight.perSecond(), "patches/s", one.perSecond(), ">= 0.5 x 1 allocator",
                 eight, eight.perSecond() >= 0.5 * one.perSecond());
         etcd.close();
