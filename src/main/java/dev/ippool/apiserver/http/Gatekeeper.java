@@ -123,9 +123,8 @@ public class Gatekeeper {
     /** kube's bool query parsing of {@code watch}; a malformed query string is simply not a watch here. */
     private static boolean watch(RoutingContext ctx) {
         try {
-            jakarta.ws.rs.core.MultivaluedHashMap<String, String> params = new jakarta.ws.rs.core.MultivaluedHashMap<>();
-            ctx.queryParams().forEach(e -> params.add(e.getKey(), e.getValue()));
-            return new Query(params).bool("watch");
+            String value = ctx.queryParams().get("watch");
+            return value != null && Query.kubeBool(value);
         } catch (RuntimeException e) {
             return false;
         }

@@ -27,10 +27,12 @@ public record Query(MultivaluedMap<String, String> params) {
     /** {@code Convert_Slice_string_To_bool}. */
     public boolean bool(String name) {
         List<String> values = params.get(name);
-        if (values == null || values.isEmpty()) {
-            return false;
-        }
-        String v = values.get(0).toLowerCase(Locale.ROOT);
+        return values != null && !values.isEmpty() && kubeBool(values.get(0));
+    }
+
+    /** One value as kube reads a bool parameter: false only for {@code 0} or {@code false} (any case). */
+    static boolean kubeBool(String value) {
+        String v = value.toLowerCase(Locale.ROOT);
         return !(v.equals("0") || v.equals("false"));
     }
 

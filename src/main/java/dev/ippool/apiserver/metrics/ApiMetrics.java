@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -61,23 +64,44 @@ public class ApiMetrics {
         if (!info.resourceRequest()) {
             return;
         }
-        String verb = verb(info, apply);
-        Tags tags = Tags.of("verb", verb, "group", info.apiGroup(), "version", info.apiVersion(), "resource",
-                info.resource(), "subresource", info.subresource(), "scope", scope(info), "component", "apiserver",
-                "dry_run", dryRun ? "All" : "");
-        Counter.builder("apiserver_request").tags(tags).tag("code", Integer.toString(code))
+        RequestMeters m = requestMeters.computeIfAbsent(new RequestKey(verb(info, apply), info.apiGroup(),
+                info.apiVersion(), info.resource(), info.subresource(), scope(info), dryRun, code), this::meters);
+        m.total().increment();
+        if (m.duration() != null) {
+            m.duration().record(nanos, TimeUnit.NANOSECONDS);
+            m.sli().record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The label values of one request series; its meters are built once, not on every request. */
+    private record RequestKey(String verb, String group, String version, String resource, String subresource,
+            String scope, boolean dryRun, int code) {
+    }
+
+    /** Watches are long-running: counted, never in the latency histograms (as kube). */
+    private record RequestMeters(Counter total, Timer duration, Timer sli) {
+    }
+
+    private final Map<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+
+    private RequestMeters meters(RequestKey k) {
+        Tags tags = Tags.of("verb", k.verb(), "group", k.group(), "version", k.version(), "resource", k.resource(),
+                "subresource", k.subresource(), "scope", k.scope(), "component", "apiserver",
+                "dry_run", k.dryRun() ? "All" : "");
+        Counter total = Counter.builder("apiserver_request").tags(tags).tag("code", Integer.toString(k.code()))
                 .description("Counter of apiserver requests broken out for each verb, dry run value, group,"
                         + " version, resource, scope, component, and HTTP response code.")
-                .register(registry).increment();
-        if (!verb.equals("WATCH")) {
-            for (String name : new String[] {"apiserver_request_duration_seconds",
-                "apiserver_request_sli_duration_seconds"}) {
-                Timer.builder(name).tags(tags).serviceLevelObjectives(BUCKETS)
-                        .description("Response latency distribution in seconds for each verb, dry run value,"
-                                + " group, version, resource, subresource, scope and component.")
-                        .register(registry).record(Duration.ofNanos(nanos));
-            }
+                .register(registry);
+        if (k.verb().equals("WATCH")) {
+            return new RequestMeters(total, null, null);
         }
+        String help = "Response latency distribution in seconds for each verb, dry run value, group, version,"
+                + " resource, subresource, scope and component.";
+        return new RequestMeters(total,
+                Timer.builder("apiserver_request_duration_seconds").tags(tags).serviceLevelObjectives(BUCKETS)
+                        .description(help).register(registry),
+                Timer.builder("apiserver_request_sli_duration_seconds").tags(tags).serviceLevelObjectives(BUCKETS)
+                        .description(help).register(registry));
     }
 
     /** apiserver_current_inflight_requests{request_kind}. */

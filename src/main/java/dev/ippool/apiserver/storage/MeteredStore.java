@@ -28,15 +28,19 @@ public final class MeteredStore implements Store {
         this.root = root.endsWith("/") ? root : root + "/";
     }
 
+    /** One timer per operation and type, built once rather than looked up on every storage call. */
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private <T> T timed(String operation, String key, Supplier<T> call) {
         long start = System.nanoTime();
         try {
             return call.get();
         } finally {
-            Timer.builder("etcd_request_duration_seconds").tag("operation", operation).tag("type", type(key))
-                    .serviceLevelObjectives(BUCKETS)
+            String type = type(key);
+            timers.computeIfAbsent(operation + " " + type, k -> Timer.builder("etcd_request_duration_seconds")
+                    .tag("operation", operation).tag("type", type).serviceLevelObjectives(BUCKETS)
                     .description("Etcd request latency in seconds for each operation and object type.")
-                    .register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+                    .register(registry)).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
