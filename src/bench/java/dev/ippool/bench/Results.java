@@ -15,6 +15,8 @@ final class Results {
     private final ObjectMapper json = new ObjectMapper();
     private final ObjectNode root = json.createObjectNode();
     private final ArrayNode scenarios = root.putArray("scenarios");
+    private final ArrayNode storage = root.putArray("storage");
+    private final ObjectNode facts = root.putObject("facts");
     private final StringBuilder table = new StringBuilder("| scenario | value | unit | baseline | ratio | target | pass |"
             + " failures |\n|---|---|---|---|---|---|---|---|\n");
 
@@ -40,6 +42,20 @@ final class Results {
                 .put("operations", outcome.operations()).put("failures", outcome.failures());
         table.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %.2f | %.2f | %s | %s | %d |%n", name, value, unit,
                 baseline, baseline == 0 ? 0 : value / baseline, target, passed ? "yes" : "no", outcome.failures()));
+        System.out.printf(Locale.ROOT, "%s: %.2f %s (p50 %.2f ms, p99 %.2f ms, %d ops, %d failures)%n", name, value,
+                unit, outcome.p50Millis(), outcome.p99Millis(), outcome.operations(), outcome.failures());
+    }
+
+    /** etcd's database size after a scenario, before and after the harness compacted and defragmented it. */
+    void storage(String after, long before, long defragmented) {
+        storage.addObject().put("after", after).put("dbSizeBytes", before).put("dbSizeDefragmentedBytes",
+                defragmented);
+        System.out.printf("etcd after %s: %.1f MB, %.1f MB defragmented%n", after, before / 1e6, defragmented / 1e6);
+    }
+
+    /** A measured fact that is not a scenario of its own (sizes, counts), kept with the results. */
+    void fact(String name, double value) {
+        facts.put(name, value);
     }
 
     void write(Path dir) throws IOException {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -51,7 +52,7 @@ public final class Codec {
                 .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
                 // Big-number allocation keys are strings, but numbers in unknown fields must round-trip too.
                 .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-        this.json.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+        this.json.setNodeFactory(new SortedNodeFactory());
         this.yaml = new ObjectMapper(YAMLFactory.builder()
                 .loaderOptions(yamlLimits())
                 .streamReadConstraints(LIMITS)
@@ -80,12 +81,34 @@ public final class Codec {
     }
 
     public byte[] encode(Object value, boolean pretty) {
+        // straight to UTF-8 bytes: a large pool is encoded once, not as a String, a concatenation and its bytes
+        ByteArrayBuilder out = new ByteArrayBuilder(8192);
         try {
-            String text = pretty ? json.writer(new GoPrettyPrinter()).writeValueAsString(value)
-                    : json.writeValueAsString(value);
-            return (text + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
+            (pretty ? json.writer(new GoPrettyPrinter()) : json.writer()).writeValue(out, value);
+            out.write('\n');
+            return out.toByteArray();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * Objects keep their keys sorted as they are built (Go writes map keys sorted), so writing a tree never
+     * re-sorts it: with {@code WRITE_PROPERTIES_SORTED} Jackson copies every object that is not a TreeMap into
+     * one, per write — 65,536 small maps for a large pool. Exact decimals, so numbers round-trip unchanged.
+     */
+    private static final class SortedNodeFactory extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
+
+        SortedNodeFactory() {
+            super(true);
+        }
+
+        @Override
+        public ObjectNode objectNode() {
+            return new ObjectNode(this, new java.util.TreeMap<>());
         }
     }
 

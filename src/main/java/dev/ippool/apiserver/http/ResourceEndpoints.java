@@ -122,8 +122,8 @@ public class ResourceEndpoints {
             @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
-        return responses.ok(entry.views(), entry.registry().get(namespace, name, query.string("resourceVersion")), headers, query,
-                null);
+        return responses.ok(entry.views(), entry.registry().getEncoded(namespace, name,
+                query.string("resourceVersion")), headers, query, null);
     }
 
     @PUT

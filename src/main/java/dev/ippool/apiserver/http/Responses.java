@@ -2,6 +2,7 @@ package dev.ippool.apiserver.http;
 
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.api.RawJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ippool.apiserver.registry.Views;
 import dev.ippool.apiserver.registry.Warnings;
@@ -45,9 +46,15 @@ public class Responses {
     public Response respond(Views views, int code, Object body, HttpHeaders headers, Query query,
             Warnings warnings) {
         Target target = negotiate(headers.getHeaderString(HttpHeaders.ACCEPT));
-        Object out = views != null && body instanceof JsonNode node ? target.transform(views, node, query) : body;
-        byte[] bytes = target.mediaType().equals(YAML) ? codec.encodeYaml(out)
-                : codec.encode(out, pretty(headers, query));
+        boolean pretty = pretty(headers, query);
+        byte[] bytes;
+        if (body instanceof RawJson raw && target.as() == null && !pretty && !target.mediaType().equals(YAML)) {
+            bytes = raw.bytes();
+        } else {
+            Object tree = body instanceof RawJson raw ? codec.decodeStored(raw.bytes()) : body;
+            Object out = views != null && tree instanceof JsonNode node ? target.transform(views, node, query) : tree;
+            bytes = target.mediaType().equals(YAML) ? codec.encodeYaml(out) : codec.encode(out, pretty);
+        }
         Response.ResponseBuilder builder = Response.status(code).entity(bytes).type(target.mediaType());
         if (warnings != null) {
             warnings.messages().forEach(w -> builder.header("Warning", "299 - " + quoteWarning(w)));

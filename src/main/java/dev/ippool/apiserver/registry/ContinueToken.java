@@ -18,7 +18,9 @@ record ContinueToken(long revision, String startKey) {
 
     /** The token that continues after {@code lastKey} (relative). */
     static String encode(ObjectMapper mapper, long revision, String lastRelativeKey) {
-        var node = mapper.createObjectNode().put("v", "meta.k8s.io/v1").put("rv", revision)
+        // Go's struct order (v, rv, start), not the sorted keys of the service's own trees
+        var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("v", "meta.k8s.io/v1").put("rv", revision)
                 .put("start", lastRelativeKey + "\u0000");
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(node.toString().getBytes(StandardCharsets.UTF_8));

@@ -46,7 +46,8 @@ final class Patcher {
                 throw registry.conflict(name);
             }
             try {
-                ObjectNode result = registry.write(namespace, name, decoded, current, options, true, attemptWarnings);
+                ObjectNode result = registry.write(namespace, name, decoded, current, currentObject, options, true,
+                        attemptWarnings);
                 attemptWarnings.messages().forEach(warnings::add);
                 return result;
             } catch (StorageException.Conflict e) {

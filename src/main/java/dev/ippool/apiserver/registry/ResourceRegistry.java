@@ -6,6 +6,7 @@ import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.api.FieldError;
 import dev.ippool.apiserver.api.GroupResource;
+import dev.ippool.apiserver.api.RawJson;
 import dev.ippool.apiserver.api.ResourceDefinition;
 import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.api.WriteOptions;
@@ -78,6 +79,15 @@ public final class ResourceRegistry {
 
     /** GET: 404 if absent; {@code resourceVersion} N ahead of the store is 504 as in kube. */
     public ObjectNode get(String namespace, String name, String resourceVersion) {
+        return decode(readAt(namespace, name, resourceVersion));
+    }
+
+    /** GET as the response bytes, spliced from the stored ones: no tree of the object is built. */
+    public RawJson getEncoded(String namespace, String name, String resourceVersion) {
+        return encoded(readAt(namespace, name, resourceVersion));
+    }
+
+    private KeyValue readAt(String namespace, String name, String resourceVersion) {
         keys.checkName(name);
         long minimum = OptionChecks.resourceVersion(resourceVersion);
         // "" is a consistent read; "0" and N may be served from the watch cache (kube's cacher does the same)
@@ -86,7 +96,7 @@ public final class ResourceRegistry {
         if (minimum > snapshot.revision()) {
             throw StorageErrors.tooLargeResourceVersion(minimum, snapshot.revision());
         }
-        return snapshot.value().map(this::decode).orElseThrow(() -> ApiException.notFound(resource(), name));
+        return snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name));
     }
 
     /** POST: the created object, with its resourceVersion (none under dryRun). */
@@ -147,7 +157,7 @@ public final class ResourceRegistry {
             });
             return object;
         }
-        long revision = withoutManagedFieldsIfTooLarge(object, () -> store.create(key, encode(object)));
+        long revision = withoutManagedFieldsIfTooLarge(object, encode(object), b -> store.create(key, b));
         ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(revision));
         return object;
     }
@@ -198,8 +208,13 @@ public final class ResourceRegistry {
      */
     ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
             WriteOptions options, boolean recordUpdate, Warnings warnings) {
+        return write(namespace, name, decoded, current, decode(current), options, recordUpdate, warnings);
+    }
+
+    /** As above, with {@code current} already decoded (and not modified) by the caller: a large pool parses once. */
+    ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current, ObjectNode old,
+            WriteOptions options, boolean recordUpdate, Warnings warnings) {
         boolean dryRun = options.isDryRun();
-        ObjectNode old = decode(current);
         ObjectNode object = decoded.object();
         strategy.prepareForUpdate(object, old);
         if (recordUpdate) {
@@ -228,8 +243,7 @@ public final class ResourceRegistry {
                 return Arrays.equals(bytes, current.value()) ? old : object;
             }
             long revision = recordUpdate
-                    ? withoutManagedFieldsIfTooLarge(object, () -> store.update(key, encode(object),
-                            current.modRevision()))
+                    ? withoutManagedFieldsIfTooLarge(object, bytes, b -> store.update(key, b, current.modRevision()))
                     : store.update(key, bytes, current.modRevision());
             metadata.put("resourceVersion", Long.toString(revision));
             return object;
@@ -244,15 +258,16 @@ public final class ResourceRegistry {
      * kube's create, update and non-apply patch retry once without managedFields when storage refuses the
      * object as too large, so bookkeeping never makes a write fail that would fit without it.
      */
-    private long withoutManagedFieldsIfTooLarge(ObjectNode object, java.util.function.LongSupplier write) {
+    private long withoutManagedFieldsIfTooLarge(ObjectNode object, byte[] encoded,
+            java.util.function.ToLongFunction<byte[]> write) {
         try {
-            return write.getAsLong();
+            return write.applyAsLong(encoded);
         } catch (StorageException.TooLarge e) {
             ObjectNode metadata = (ObjectNode) object.get("metadata");
             if (metadata.remove("managedFields") == null) {
                 throw e;
             }
-            return write.getAsLong();
+            return write.applyAsLong(encode(object));
         }
     }
 
@@ -274,12 +289,22 @@ public final class ResourceRegistry {
         return object;
     }
 
+    /** The object's response bytes; decodes and encodes only if the stored form is not as this service writes it. */
+    RawJson encoded(KeyValue kv) {
+        byte[] spliced = StoredJson.withResourceVersion(codec.mapper().getFactory(), kv.value(), kv.modRevision());
+        return new RawJson(spliced != null ? spliced : codec.encode(decode(kv)));
+    }
+
     /** The stored form: resourceVersion and selfLink are never stored, as in kube's PrepareObjectForStorage. */
     byte[] encode(ObjectNode object) {
-        ObjectNode copy = object.deepCopy();
-        ObjectNode metadata = (ObjectNode) copy.get("metadata");
+        // shallow copies of the object and its metadata: the spec (the bulk of a large pool) is shared, not copied
+        ObjectNode copy = codec.newObject();
+        copy.setAll(object);
+        ObjectNode metadata = codec.newObject();
+        metadata.setAll((ObjectNode) object.get("metadata"));
         metadata.remove("resourceVersion");
         metadata.remove("selfLink");
+        copy.set("metadata", metadata);
         return codec.encode(copy);
     }
 

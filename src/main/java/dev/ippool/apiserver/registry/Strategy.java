@@ -44,7 +44,8 @@ final class Strategy {
             throw ApiException.badRequest(cannotHandle() + "json: cannot unmarshal " + SchemaCheck.typeOf(value)
                     + " into Go value of type map[string]interface {}");
         }
-        String patchedJson = mode == Mode.PATCH ? codec.compact(object) : null;
+        // only a Strict patch error quotes the patched object: don't write a large pool out for nothing
+        String patchedJson = mode == Mode.PATCH && "Strict".equals(fieldValidation) ? codec.compact(object) : null;
         JsonNode apiVersion = object.get("apiVersion");
         if (apiVersion == null || apiVersion.asText().isEmpty()) {
             object.put("apiVersion", definition.apiVersion());

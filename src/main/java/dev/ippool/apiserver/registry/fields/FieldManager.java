@@ -74,7 +74,7 @@ public final class FieldManager {
         } else {
             entries = live == null ? new ArrayList<>() : decode(live.path("metadata").path("managedFields"));
         }
-        Structure.Comparison cmp = structure.compare(live == null ? null : clean(live), clean(object));
+        Structure.Comparison cmp = structure.compare(live == null ? null : view(live), view(object));
         FieldSet changed = cmp.modified().union(cmp.added());
         Entry self = new Entry(manager, UPDATE, apiVersion, null, FieldSet.EMPTY);
         List<Entry> out = new ArrayList<>();
@@ -151,12 +151,12 @@ public final class FieldManager {
      * keep the old managedFields so the write stays a no-op (no new resourceVersion, no watch event).
      */
     public void keepTimestampsIfUnchanged(ObjectNode old, ObjectNode object) {
-        if (!Structure.same(clean(old), clean(object))) {
+        if (!Structure.same(view(old), view(object))) {
             return;
         }
         JsonNode before = old.path("metadata").path("managedFields");
         JsonNode after = object.path("metadata").path("managedFields");
-        if (Structure.same(withoutTimes(before), withoutTimes(after))) {
+        if (sameIgnoringTimes(before, after)) {
             ObjectNode metadata = (ObjectNode) object.get("metadata");
             if (before.isMissingNode()) {
                 metadata.remove("managedFields");
@@ -166,13 +166,34 @@ public final class FieldManager {
         }
     }
 
-    private static JsonNode withoutTimes(JsonNode entries) {
-        if (!entries.isArray()) {
-            return entries;
+    /** Equal managedFields but for the entries' times, compared in place (a large pool's sets are big). */
+    private static boolean sameIgnoringTimes(JsonNode before, JsonNode after) {
+        if (!before.isArray() || !after.isArray()) {
+            return Structure.same(before, after);
         }
-        ArrayNode copy = entries.deepCopy();
-        copy.forEach(e -> ((ObjectNode) e).remove("time"));
-        return copy;
+        if (before.size() != after.size()) {
+            return false;
+        }
+        for (int i = 0; i < before.size(); i++) {
+            JsonNode b = before.get(i);
+            JsonNode a = after.get(i);
+            if (!b.isObject() || !a.isObject()) {
+                if (!Structure.same(b, a)) {
+                    return false;
+                }
+                continue;
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            b.fieldNames().forEachRemaining(names::add);
+            a.fieldNames().forEachRemaining(names::add);
+            names.remove("time");
+            for (String n : names) {
+                if (!Structure.same(b.path(n), a.path(n))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean ownsAtOrBelow(FieldSet set, List<String> path) {
@@ -209,6 +230,23 @@ public final class FieldManager {
     }
 
     /** The object without managedFields, for comparing and merging. */
+    /**
+     * The object without managedFields for reading only: shallow copies of the object and its metadata share
+     * everything else with the original, so comparing a large pool copies nothing of its spec.
+     */
+    static ObjectNode view(JsonNode object) {
+        ObjectNode copy = ((ObjectNode) object).objectNode();
+        copy.setAll((ObjectNode) object);
+        JsonNode metadata = copy.get("metadata");
+        ObjectNode m = copy.objectNode();
+        if (metadata instanceof ObjectNode original) {
+            m.setAll(original);
+            m.remove("managedFields");
+        }
+        copy.set("metadata", m);
+        return copy;
+    }
+
     static ObjectNode clean(JsonNode object) {
         ObjectNode copy = ((ObjectNode) object).deepCopy();
         JsonNode metadata = copy.get("metadata");

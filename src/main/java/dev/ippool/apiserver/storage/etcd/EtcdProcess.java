@@ -38,8 +38,13 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Starts etcd with its data in a new temporary directory that {@link #close()} deletes. */
     public static EtcdProcess startTemporary() {
+        return startTemporary(List.of());
+    }
+
+    /** As {@link #startTemporary()}, with more etcd flags (the benchmark raises {@code --max-request-bytes}). */
+    public static EtcdProcess startTemporary(List<String> extraArgs) {
         try {
-            return start(Files.createTempDirectory("ippool-etcd-"), true);
+            return start(Files.createTempDirectory("ippool-etcd-"), true, extraArgs);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a data directory for etcd", e);
         }
@@ -47,10 +52,10 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Starts etcd with its data under {@code dataDir}, which is kept on close. */
     public static EtcdProcess startIn(Path dataDir) {
-        return start(dataDir, false);
+        return start(dataDir, false, List.of());
     }
 
-    private static EtcdProcess start(Path dataDir, boolean deleteDataDir) {
+    private static EtcdProcess start(Path dataDir, boolean deleteDataDir, List<String> extraArgs) {
         String binary = findOnPath("etcd", System.getenv().getOrDefault("PATH", ""));
         IllegalStateException last = null;
         // Free ports can be taken between probing and binding; a couple of attempts cover that race.
@@ -62,7 +67,7 @@ public final class EtcdProcess implements AutoCloseable {
             try {
                 Files.createDirectories(dataDir);
                 Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-                List<String> command = List.of(binary,
+                List<String> command = new java.util.ArrayList<>(List.of(binary,
                         "--name", "ippool",
                         "--data-dir", dataDir.resolve("member-data").toString(),
                         "--listen-client-urls", clientUrl,
@@ -72,7 +77,8 @@ public final class EtcdProcess implements AutoCloseable {
                         "--initial-cluster", "ippool=" + peerUrl,
                         // room for the benchmark's large pools; the service compacts, etcd does not on its own
                         "--quota-backend-bytes", "8589934592",
-                        "--logger", "zap", "--log-level", "error");
+                        "--logger", "zap", "--log-level", "error"));
+                command.addAll(extraArgs);
                 Process process = launch(command, log);
                 EtcdProcess etcd = new EtcdProcess(process, dataDir, deleteDataDir, clientUrl);
                 etcd.command = command;

@@ -1,0 +1,128 @@
+package dev.ippool.bench;
+
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * B7: Whereabouts' allocation loop on one pool of 256 allocations by 1, 8 and 32 allocators. Each allocator, as the
+ * CNI does, GETs the pool, picks the lowest free offset and sends a JSON patch [test resourceVersion, test the
+ * offset is free, add], retrying on 422; its next operation releases it the same way, so the pool stays near 256.
+ * One operation is one successful patch, so goodput is the operation rate. A duplicate (an add that succeeds on an offset another allocator holds) is counted as a
+ * failure: an allocator stops claiming its offset before it sends the release.
+ */
+final class AllocationScenarios {
+
+    private static final String POOL = Http.pools("bench") + "b7";
+    private static final Pattern OFFSET = Pattern.compile("\"(\\d+)\":\\{\"id\"");
+
+    private final Bed bed;
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong successes = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final Map<Integer, Integer> held = new ConcurrentHashMap<>();
+    /** allocator → the offset it holds now */
+    private final Map<Integer, Integer> holding = new ConcurrentHashMap<>();
+
+    AllocationScenarios(Bed bed) {
+        this.bed = bed;
+    }
+
+    void run() throws Exception {
+        bed.http.must("POST", Http.pools("bench"), "application/json", Http.pool("b7", 256));
+        double oneAllocator = 0;
+        for (int allocators : new int[] {1, 8, 32}) {
+            attempts.set(0);
+            successes.set(0);
+            Load.Outcome o = bed.load(allocators, this::allocateOrRelease);
+            releaseAll();
+            Load.Outcome goodput = new Load.Outcome(o.perSecond(), o.p50Millis(), o.p99Millis(), o.operations(),
+                    o.failures() + duplicates.getAndSet(0));
+            String name = "B7-allocate-" + allocators;
+            bed.results.fact(name + "-attempts-per-success", successes.get() == 0 ? 0
+                    : (double) attempts.get() / successes.get());
+            if (allocators == 1) {
+                oneAllocator = goodput.perSecond();
+                double baseline = 1000 / bed.baselines().txn1P50();
+                bed.results.add(name, goodput.perSecond(), "patches/s", baseline, ">= 0.5 / R_txn1 p50, no duplicate",
+                        goodput, goodput.perSecond() >= 0.5 * baseline);
+            } else {
+                bed.results.add(name, goodput.perSecond(), "patches/s", oneAllocator, allocators == 32
+                        ? ">= 0.5 x 1 allocator, no duplicate" : "no duplicate", goodput,
+                        allocators != 32 || goodput.perSecond() >= 0.5 * oneAllocator);
+            }
+        }
+        bed.results.fact("B7-allocations-left", offsets(bed.http.must("GET", POOL, null, null)).size());
+        bed.compactAndDefragment("B7");
+    }
+
+    private static Set<Integer> offsets(String pool) {
+        Set<Integer> taken = new HashSet<>();
+        Matcher m = OFFSET.matcher(pool);
+        while (m.find()) {
+            taken.add(Integer.parseInt(m.group(1)));
+        }
+        return taken;
+    }
+
+    /**
+     * One successful patch: allocates the lowest free offset if this allocator holds none, else releases its own;
+     * false if a step failed for another reason than 422.
+     */
+    private boolean allocateOrRelease(int worker) throws Exception {
+        boolean add = !holding.containsKey(worker);
+        int offset = add ? 0 : holding.remove(worker);
+        if (!add && !held.remove(offset, worker)) {
+            duplicates.incrementAndGet();
+        }
+        for (int attempt = 0; ; attempt++) {
+            attempts.incrementAndGet();
+            HttpResponse<String> got = bed.http.send("GET", POOL, null, null);
+            long rv = Http.resourceVersion(got.body());
+            if (!Http.ok(got) || rv < 0) {
+                return false;
+            }
+            if (add) {
+                Set<Integer> taken = offsets(got.body());
+                offset = 1;
+                while (taken.contains(offset)) {
+                    offset++;
+                }
+            }
+            String test = "{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + rv + "\"},";
+            String patch = add ? "[" + test + "{\"op\":\"test\",\"path\":\"/spec/allocations/" + offset
+                    + "\",\"value\":null},{\"op\":\"add\",\"path\":\"/spec/allocations/" + offset
+                    + "\",\"value\":{\"id\":\"bench-" + worker + "\",\"podref\":\"bench/p" + worker + "\"}}]"
+                    : "[" + test + "{\"op\":\"remove\",\"path\":\"/spec/allocations/" + offset + "\"}]";
+            HttpResponse<String> r = bed.http.send("PATCH", POOL, "application/json-patch+json", patch);
+            if (Http.ok(r)) {
+                successes.incrementAndGet();
+                if (add) {
+                    holding.put(worker, offset);
+                    if (held.putIfAbsent(offset, worker) != null) {
+                        duplicates.incrementAndGet();
+                    }
+                }
+                return true;
+            }
+            if (r.statusCode() != 422 || attempt > 10_000) {
+                return false;
+            }
+        }
+    }
+
+    /** After a run, every allocator gives back what it still holds, so the pool is at 256 again. */
+    private void releaseAll() throws Exception {
+        for (Integer worker : List.copyOf(holding.keySet())) {
+            if (!allocateOrRelease(worker)) {
+                throw new IllegalStateException("allocator " + worker + " could not release its offset");
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ippool.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * What every scenario runs on: the etcd (and a raw jetcd client to it), the service, the HTTP side, the run's
+ * mode and results, and the raw-etcd baselines once B0 has taken them.
+ */
+final class Bed {
+
+    final String etcdUrl;
+    final Client etcd;
+    final Service service;
+    final Http http;
+    final String token;
+    final Mode mode;
+    final Results results;
+    private Baselines baselines;
+
+    /** B0's yardsticks, in ops/s or ms. */
+    record Baselines(double txn, double txn1P50, double get, double lget, double get38) {
+    }
+
+    Bed(String etcdUrl, Service service, String token, Mode mode, Results results) {
+        this.etcdUrl = etcdUrl;
+        this.etcd = Client.builder().endpoints(etcdUrl).build();
+        this.service = service;
+        this.http = new Http(service.url(), token);
+        this.token = token;
+        this.mode = mode;
+        this.results = results;
+    }
+
+    Baselines baselines() {
+        return baselines;
+    }
+
+    void baselines(Baselines b) {
+        this.baselines = b;
+    }
+
+    Load.Outcome load(int concurrency, Load.Op op) throws Exception {
+        return Load.run(concurrency, mode.warmupMillis(), mode.measureMillis(), op);
+    }
+
+    /**
+     * Compacts etcd to its current revision and defragments it, recording the database size before and after,
+     * so one scenario's history does not weigh on the next.
+     */
+    void compactAndDefragment(String after) throws Exception {
+        long before = etcd.getMaintenanceClient().statusMember(etcdUrl).get().getDbSize();
+        long revision = etcd.getKVClient().get(ByteSequence.from("/bench-compact", StandardCharsets.UTF_8)).get()
+                .getHeader().getRevision();
+        try {
+            etcd.getKVClient().compact(revision).get();
+        } catch (ExecutionException e) {
+            // the service's own compactor got there first: nothing older is left either way
+        }
+        etcd.getMaintenanceClient().defragmentMember(etcdUrl).get();
+        long defragmented = etcd.getMaintenanceClient().statusMember(etcdUrl).get().getDbSize();
+        results.storage(after, before, defragmented);
+    }
+
+    void close() {
+        etcd.close();
+    }
+}

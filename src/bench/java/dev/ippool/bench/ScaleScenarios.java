@@ -1,0 +1,112 @@
+package dev.ippool.bench;
+
+import dev.ippool.apiserver.storage.etcd.EtcdProcess;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * B8: pools of 8,192 allocations under the default limits and of 65,536 with every limit raised together, and
+ * over-limit writes (a clean 413); B9: start-up of the service with 1,000 pools stored.
+ */
+final class ScaleScenarios {
+
+    /** Enough for a 65,536-allocation pool (~7 MB of JSON) with room for its managedFields. */
+    private static final int LARGE_LIMIT = 32 * 1024 * 1024;
+
+    private final Bed bed;
+    private final Path work;
+
+    ScaleScenarios(Bed bed, Path work) {
+        this.bed = bed;
+        this.work = work;
+    }
+
+    void run() throws Exception {
+        String pools = Http.pools("bench-large");
+        Histogram mid = roundTrips(bed.http, pools, 8_192, bed.mode.largeSamples() * 3);
+        bed.results.add("B8-pool-8192-roundtrip-p99", mid.getValueAtPercentile(99) / 1000.0, "ms", 0,
+                "create / get / patch work", outcome(mid, 0), true);
+        // over the limits: a 65,536 body over the 3 MiB body limit, and a patch growing the 8,192 pool past etcd's
+        // 1.5 MiB request limit; both must be 413 and leave the pool as it was
+        String before = bed.http.must("GET", pools + "pool-8192", null, null);
+        HttpResponse<String> body = bed.http.send("POST", pools, "application/json", Http.pool("too-big", 65_536));
+        HttpResponse<String> grow = bed.http.send("PATCH", pools + "pool-8192", "application/merge-patch+json",
+                "{\"spec\":" + Http.pool("x", 16_384).replaceFirst("^.*\"spec\":", ""));
+        String after = bed.http.must("GET", pools + "pool-8192", null, null);
+        long unclean = (body.statusCode() == 413 ? 0 : 1) + (grow.statusCode() == 413 ? 0 : 1)
+                + (before.equals(after) ? 0 : 1);
+        bed.results.fact("B8-over-body-limit-code", body.statusCode());
+        bed.results.fact("B8-over-etcd-limit-code", grow.statusCode());
+        bed.results.add("B8-over-limit-413", body.statusCode() == 413 && grow.statusCode() == 413 ? 1 : 0, "ok", 0,
+                "413, nothing written", new Load.Outcome(0, 0, 0, 2, unclean), unclean == 0);
+        bed.compactAndDefragment("B8-8192");
+        large();
+        startUp();
+    }
+
+    /** A second etcd and service with every limit raised together, for the 65,536-allocation pool. */
+    private void large() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.startTemporary(List.of("--max-request-bytes",
+                Integer.toString(LARGE_LIMIT)));
+                Service service = Service.start(Service.deployed(etcd.clientUrl(), work, Map.of(
+                        "IPPOOL_LIMITS_MAX_BODY_BYTES", Integer.toString(LARGE_LIMIT),
+                        "QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE", "64M")), work.resolve("service-large.log"))) {
+            service.awaitReady();
+            Http http = new Http(service.url(), bed.token);
+            Histogram large = roundTrips(http, Http.pools("bench-large"), 65_536, bed.mode.largeSamples());
+            double p99 = large.getValueAtPercentile(99) / 1000.0;
+            bed.results.fact("B8-pool-65536-rss-bytes", service.rssBytes());
+            bed.results.add("B8-pool-65536-roundtrip-p99", p99, "ms", 0, "create / get / patch work, p99 < 1000 ms",
+                    outcome(large, 0), p99 < 1000);
+        }
+    }
+
+    /** Creates a pool of {@code size}, then times GET + allocating JSON patch round trips on it. */
+    private Histogram roundTrips(Http http, String pools, int size, int samples) throws Exception {
+        String name = "pool-" + size;
+        http.must("POST", pools, "application/json", Http.pool(name, size));
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            long rv = Http.resourceVersion(http.must("GET", pools + name, null, null));
+            int offset = size + 1 + i;
+            http.must("PATCH", pools + name, "application/json-patch+json", "[{\"op\":\"test\",\"path\":"
+                    + "\"/metadata/resourceVersion\",\"value\":\"" + rv + "\"},{\"op\":\"add\",\"path\":"
+                    + "\"/spec/allocations/" + offset + "\",\"value\":{\"id\":\"c\",\"podref\":\"bench/p\"}}]");
+            h.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+        }
+        return h;
+    }
+
+    private static Load.Outcome outcome(Histogram h, long failures) {
+        return new Load.Outcome(0, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getTotalCount(), failures);
+    }
+
+    /** B9: the median of several starts against the benchmark's etcd, which holds B4's pools and more by now. */
+    private void startUp() throws Exception {
+        String pool = Http.pools("bench-list") + "pool-00000";
+        List<double[]> starts = new ArrayList<>();
+        for (int i = 0; i < bed.mode.starts(); i++) {
+            try (Service service = Service.start(bed.service.env(), work.resolve("service-start.log"))) {
+                double millis = service.awaitOk(service.url() + pool, bed.token);
+                starts.add(new double[] {millis, service.rssBytes()});
+            }
+        }
+        double[] millis = starts.stream().mapToDouble(s -> s[0]).sorted().toArray();
+        double[] rss = starts.stream().mapToDouble(s -> s[1]).sorted().toArray();
+        double medianMillis = millis[millis.length / 2];
+        double medianRss = rss[rss.length / 2] / 1e6;
+        bed.results.fact("B9-starts-millis", medianMillis);
+        bed.results.fact("B9-rss-mb", medianRss);
+        bed.results.fact("B9-pools-stored", bed.mode.startPools());
+        System.out.println("B9 starts (ms): " + Arrays.toString(millis));
+        bed.results.add("B9-startup-first-get", medianMillis, "ms", 0, "< 1500 ms, RSS < 200 MB", new Load.Outcome(0,
+                medianMillis, millis[millis.length - 1], millis.length, 0), medianMillis < 1500 && medianRss < 200);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.ippool.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * B5: 1,000 watchers of one pool while it is written 100 times a second; B6: 10,000 idle watches open at once.
+ */
+final class WatchScenarios {
+
+    private static final int WRITES_PER_SECOND = 100;
+
+    private final Bed bed;
+
+    WatchScenarios(Bed bed) {
+        this.bed = bed;
+    }
+
+    void run() throws Exception {
+        fanOut();
+        idle();
+        bed.compactAndDefragment("B5-B6");
+    }
+
+    /** The RV of a watch line's object, without a JSON parse (the generator must stay cheap). */
+    static long rv(String line) {
+        int at = line.indexOf("\"resourceVersion\":\"");
+        if (at < 0) {
+            return -1;
+        }
+        int from = at + 19;
+        return Long.parseLong(line, from, line.indexOf('"', from), 10);
+    }
+
+    private void fanOut() throws Exception {
+        String pools = Http.pools("bench-watch");
+        long start = Http.resourceVersion(bed.http.must("POST", pools, "application/json", Http.pool("w", 1)));
+        int watchers = bed.mode.watchers();
+        double etcdWatchersBefore = etcdWatchers();
+        // per watcher: the RVs it saw, in order, and when each arrived
+        List<long[]> seen = new ArrayList<>();
+        int capacity = (int) (bed.mode.measureMillis() * WRITES_PER_SECOND / 1000) + 16;
+        int[] counts = new int[watchers];
+        long[][] arrivals = new long[watchers][];
+        for (int i = 0; i < watchers; i++) {
+            seen.add(new long[capacity]);
+            arrivals[i] = new long[capacity];
+        }
+        try (Watchers w = new Watchers(bed.http)) {
+            w.open(watchers, 200, pools + "?watch=true&resourceVersion=" + start, i -> line -> {
+                long now = System.nanoTime();
+                if (line.startsWith("{\"type\":\"MODIFIED\"") && counts[i] < capacity) {
+                    seen.get(i)[counts[i]] = rv(line);
+                    arrivals[i][counts[i]++] = now;
+                }
+            });
+            double etcdWatchersDuring = etcdWatchers();
+            Map<Long, Long> sentAt = write(pools + "w");
+            long[] written = sentAt.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && Arrays.stream(counts).anyMatch(c -> c < written.length)) {
+                Thread.sleep(10);
+            }
+            long broken = w.broken();
+            Histogram latency = new Histogram(3);
+            long incomplete = 0;
+            for (int i = 0; i < written.length; i++) {
+                long last = 0;
+                for (int k = 0; k < watchers; k++) {
+                    last = Math.max(last, counts[k] > i ? arrivals[k][i] : 0);
+                }
+                latency.recordValue(Math.max(1, (last - sentAt.get(written[i])) / 1000));
+            }
+            for (int k = 0; k < watchers; k++) {
+                if (!Arrays.equals(Arrays.copyOf(seen.get(k), counts[k]), written)) {
+                    incomplete++;
+                }
+            }
+            double p99 = latency.getValueAtPercentile(99) / 1000.0;
+            bed.results.fact("B5-etcd-watchers-before", etcdWatchersBefore);
+            bed.results.fact("B5-etcd-watchers-during", etcdWatchersDuring);
+            bed.results.fact("B5-watchers-incomplete", incomplete);
+            bed.results.add("B5-watch-" + watchers + "-delivery-p99", p99, "ms", 0,
+                    "< 50 ms, no event lost or doubled, one etcd watch", new Load.Outcome(written.length
+                            / (bed.mode.measureMillis() / 1000.0), latency.getValueAtPercentile(50) / 1000.0, p99,
+                            written.length, incomplete + broken), p99 < 50 && etcdWatchersDuring == etcdWatchersBefore);
+        }
+    }
+
+    /** Merge-patches the pool at a fixed rate for the measured window; returns each write's RV → send time. */
+    private Map<Long, Long> write(String pool) throws Exception {
+        Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        int writes = (int) (bed.mode.measureMillis() * WRITES_PER_SECOND / 1000);
+        long begin = System.nanoTime();
+        for (int i = 0; i < writes; i++) {
+            long due = begin + i * (1_000_000_000L / WRITES_PER_SECOND);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long sent = System.nanoTime();
+            HttpRequest patch = bed.http.request(pool).header("Content-Type", "application/merge-patch+json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"labels\":{\"n\":\"" + i
+                            + "\"}}}")).build();
+            inFlight.add(bed.http.client().sendAsync(patch, HttpResponse.BodyHandlers.ofString())
+                    .thenAccept(r -> sentAt.put(Http.ok(r) ? Http.resourceVersion(r.body()) : -sent, sent)));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        if (sentAt.keySet().stream().anyMatch(rv -> rv < 0)) {
+            throw new IllegalStateException("a write of the watched pool failed");
+        }
+        return sentAt;
+    }
+
+    /** etcd's own count of watchers (its /metrics): the service must hold one per resource, whatever its clients. */
+    private double etcdWatchers() throws Exception {
+        String text = bed.http.client().send(HttpRequest.newBuilder(URI.create(bed.etcdUrl + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith("etcd_debugging_mvcc_watcher_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
+    }
+
+    private void idle() throws Exception {
+        String path = Http.pools("bench-idle") + "?watch=true&resourceVersion=0&allowWatchBookmarks=true";
+        int count = bed.mode.idleWatches();
+        double heapBefore = bed.service.heapAfterGcBytes();
+        try (Watchers w = new Watchers(bed.http)) {
+            w.open(count, 500, path, i -> line -> { });
+            double heap = bed.service.heapAfterGcBytes();
+            double registered = bed.service.metric("apiserver_registered_watchers");
+            bed.results.fact("B6-heap-before-bytes", heapBefore);
+            bed.results.fact("B6-registered-watchers", registered);
+            bed.results.fact("B6-rss-bytes", bed.service.rssBytes());
+            bed.results.fact("B6-heap-per-watch-bytes", (heap - heapBefore) / count);
+            double mb = heap / 1e6;
+            bed.results.add("B6-idle-watches-" + count + "-heap", mb, "MB", 0, "<= 300 MB", new Load.Outcome(0, 0, 0,
+                    count, w.broken() + Math.max(0, count - w.size())), mb <= 300 && registered >= count);
+        }
+    }
+}
