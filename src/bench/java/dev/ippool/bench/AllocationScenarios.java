@@ -1,10 +1,11 @@
 package dev.ippool.bench;
 
-import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -75,19 +76,23 @@ final class AllocationScenarios {
      * One successful patch: allocates the lowest free offset if this allocator holds none, else releases its own;
      * false if a step failed for another reason than 422.
      */
-    private boolean allocateOrRelease(int worker) throws Exception {
+    private CompletionStage<Boolean> allocateOrRelease(int worker) {
         boolean add = !holding.containsKey(worker);
         int offset = add ? 0 : holding.remove(worker);
         if (!add && !held.remove(offset, worker)) {
             duplicates.incrementAndGet();
         }
-        for (int attempt = 0; ; attempt++) {
-            attempts.incrementAndGet();
-            HttpResponse<String> got = bed.http.send("GET", POOL, null, null);
+        return attempt(worker, add, offset, 0);
+    }
+
+    private CompletionStage<Boolean> attempt(int worker, boolean add, int releasing, int n) {
+        attempts.incrementAndGet();
+        return bed.async.send("GET", POOL, null, null).thenCompose(got -> {
             long rv = Http.resourceVersion(got.body());
-            if (!Http.ok(got) || rv < 0) {
-                return false;
+            if (!got.ok() || rv < 0) {
+                return CompletableFuture.completedFuture(false);
             }
+            int offset = releasing;
             if (add) {
                 Set<Integer> taken = offsets(got.body());
                 offset = 1;
@@ -95,32 +100,35 @@ final class AllocationScenarios {
                     offset++;
                 }
             }
+            int chosen = offset;
             String test = "{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + rv + "\"},";
             String patch = add ? "[" + test + "{\"op\":\"test\",\"path\":\"/spec/allocations/" + offset
                     + "\",\"value\":null},{\"op\":\"add\",\"path\":\"/spec/allocations/" + offset
                     + "\",\"value\":{\"id\":\"bench-" + worker + "\",\"podref\":\"bench/p" + worker + "\"}}]"
                     : "[" + test + "{\"op\":\"remove\",\"path\":\"/spec/allocations/" + offset + "\"}]";
-            HttpResponse<String> r = bed.http.send("PATCH", POOL, "application/json-patch+json", patch);
-            if (Http.ok(r)) {
-                successes.incrementAndGet();
-                if (add) {
-                    holding.put(worker, offset);
-                    if (held.putIfAbsent(offset, worker) != null) {
-                        duplicates.incrementAndGet();
+            return bed.async.send("PATCH", POOL, "application/json-patch+json", patch).thenCompose(r -> {
+                if (r.ok()) {
+                    successes.incrementAndGet();
+                    if (add) {
+                        holding.put(worker, chosen);
+                        if (held.putIfAbsent(chosen, worker) != null) {
+                            duplicates.incrementAndGet();
+                        }
                     }
+                    return CompletableFuture.completedFuture(true);
                 }
-                return true;
-            }
-            if (r.statusCode() != 422 || attempt > 10_000) {
-                return false;
-            }
-        }
+                if (r.status() != 422 || n > 10_000) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                return attempt(worker, add, releasing, n + 1);
+            });
+        });
     }
 
     /** After a run, every allocator gives back what it still holds, so the pool is at 256 again. */
     private void releaseAll() throws Exception {
         for (Integer worker : List.copyOf(holding.keySet())) {
-            if (!allocateOrRelease(worker)) {
+            if (!allocateOrRelease(worker).toCompletableFuture().get()) {
                 throw new IllegalStateException("allocator " + worker + " could not release its offset");
             }
         }

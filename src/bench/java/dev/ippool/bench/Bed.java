@@ -15,6 +15,8 @@ final class Bed {
     final Client etcd;
     final Service service;
     final Http http;
+    /** For the measured loads: the efficient client. */
+    final AsyncHttp async;
     final String token;
     final Mode mode;
     final Results results;
@@ -29,6 +31,7 @@ final class Bed {
         this.etcd = Client.builder().endpoints(etcdUrl).build();
         this.service = service;
         this.http = new Http(service.url(), token);
+        this.async = new AsyncHttp(service.url(), token, 512);
         this.token = token;
         this.mode = mode;
         this.results = results;
@@ -64,7 +67,15 @@ final class Bed {
         results.storage(after, before, defragmented);
     }
 
-    void close() {
+    /** A load of one HTTP request per operation, successful when 2xx. */
+    Load.Outcome http(int concurrency, String method, java.util.function.IntFunction<String> path, String type,
+            java.util.function.IntFunction<String> body) throws Exception {
+        return load(concurrency, w -> async.send(method, path.apply(w), type, body == null ? null : body.apply(w))
+                .thenApply(AsyncHttp.Reply::ok));
+    }
+
+    void close() throws Exception {
+        async.close();
         etcd.close();
     }
 }

@@ -33,52 +33,50 @@ final class CoreScenarios {
         Load.Outcome txn = bed.load(256, w -> {
             ByteSequence key = bytes("/bench-raw/txn/" + seq.incrementAndGet());
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(key, bytes(small), PutOption.DEFAULT)).commit().get().isSucceeded();
+                    .Then(Op.put(key, bytes(small), PutOption.DEFAULT)).commit().thenApply(r -> r.isSucceeded());
         });
         results.add("B0-raw-txn-256", txn.perSecond(), "ops/s", 0, "recorded", txn);
         Load.Outcome txn1 = bed.load(1, w -> {
             ByteSequence key = bytes("/bench-raw/txn1/" + seq.incrementAndGet());
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(key, bytes(small), PutOption.DEFAULT)).commit().get().isSucceeded();
+                    .Then(Op.put(key, bytes(small), PutOption.DEFAULT)).commit().thenApply(r -> r.isSucceeded());
         });
         results.add("B0-raw-txn-serial-p50", txn1.p50Millis(), "ms", 0, "recorded", txn1);
         kv.put(bytes("/bench-raw/get"), bytes(small)).get();
         kv.put(bytes("/bench-raw/get38"), bytes(Http.pool("raw", 256))).get();
         GetOption serializable = GetOption.builder().withSerializable(true).build();
-        Load.Outcome get = bed.load(64, w -> kv.get(bytes("/bench-raw/get"), serializable).get().getCount() == 1);
+        Load.Outcome get = bed.load(64, w -> kv.get(bytes("/bench-raw/get"), serializable)
+                .thenApply(r -> r.getCount() == 1));
         results.add("B0-raw-get-serializable-64", get.perSecond(), "ops/s", 0, "recorded", get);
-        Load.Outcome lget = bed.load(64, w -> kv.get(bytes("/bench-raw/get")).get().getCount() == 1);
+        Load.Outcome lget = bed.load(64, w -> kv.get(bytes("/bench-raw/get")).thenApply(r -> r.getCount() == 1));
         results.add("B0-raw-get-linearizable-64", lget.perSecond(), "ops/s", 0, "recorded", lget);
-        Load.Outcome get38 = bed.load(64, w -> kv.get(bytes("/bench-raw/get38"), serializable).get()
-                .getCount() == 1);
+        Load.Outcome get38 = bed.load(64, w -> kv.get(bytes("/bench-raw/get38"), serializable)
+                .thenApply(r -> r.getCount() == 1));
         results.add("B0-raw-get-38k-64", get38.perSecond(), "ops/s", 0, "recorded", get38);
         bed.baselines(new Bed.Baselines(txn.perSecond(), txn1.p50Millis(), get.perSecond(), lget.perSecond(),
                 get38.perSecond()));
         bed.compactAndDefragment("B0");
 
-        Load.Outcome post = bed.load(256, w -> Http.ok(bed.http.send("POST", NS, "application/json",
-                Http.pool("b1-" + seq.incrementAndGet(), 1))));
+        Load.Outcome post = bed.http(256, "POST", w -> NS, "application/json",
+                w -> Http.pool("b1-" + seq.incrementAndGet(), 1));
         results.add("B1-post-256", post.perSecond(), "ops/s", txn.perSecond(), ">= 0.6 x R_txn", post,
                 post.perSecond() >= 0.6 * txn.perSecond());
 
-        Load.Outcome create = bed.load(1, w -> Http.ok(bed.http.send("POST", NS, "application/json",
-                Http.pool("b2-" + seq.incrementAndGet(), 1))));
+        Load.Outcome create = bed.http(1, "POST", w -> NS, "application/json",
+                w -> Http.pool("b2-" + seq.incrementAndGet(), 1));
         results.add("B2-create-serial-p50", create.p50Millis(), "ms", txn1.p50Millis(), "<= R_txn1 p50 + 0.3 ms",
                 create, create.p50Millis() <= txn1.p50Millis() + 0.3);
         bed.http.must("POST", NS, "application/json", Http.pool("b2-update", 1));
-        Load.Outcome update = bed.load(1, w -> Http.ok(bed.http.send("PATCH", NS + "b2-update",
-                "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"n\":\"" + seq.incrementAndGet()
-                        + "\"}}}")));
+        Load.Outcome update = bed.http(1, "PATCH", w -> NS + "b2-update", "application/merge-patch+json",
+                w -> "{\"metadata\":{\"labels\":{\"n\":\"" + seq.incrementAndGet() + "\"}}}");
         results.add("B2-update-serial-p99", update.p99Millis(), "ms", 0, "<= 5 ms", update, update.p99Millis() <= 5);
         bed.compactAndDefragment("B1-B2");
 
         bed.http.must("POST", NS, "application/json", Http.pool("b3-small", 1));
         bed.http.must("POST", NS, "application/json", Http.pool("b3-256", 256));
         double ranges = bed.service.metric("etcd_request_duration_seconds_count{operation=\"get\"");
-        Load.Outcome cacheSmall = bed.load(64, w -> Http.ok(bed.http.send("GET", NS + "b3-small?resourceVersion=0",
-                null, null)));
-        Load.Outcome cache256 = bed.load(64, w -> Http.ok(bed.http.send("GET", NS + "b3-256?resourceVersion=0",
-                null, null)));
+        Load.Outcome cacheSmall = bed.http(64, "GET", w -> NS + "b3-small?resourceVersion=0", null, null);
+        Load.Outcome cache256 = bed.http(64, "GET", w -> NS + "b3-256?resourceVersion=0", null, null);
         double etcdReads = bed.service.metric("etcd_request_duration_seconds_count{operation=\"get\"") - ranges;
         results.fact("B3-cache-etcd-range-calls", etcdReads);
         results.add("B3-get-cache-small", cacheSmall.perSecond(), "ops/s", get.perSecond(),
@@ -87,11 +85,11 @@ final class CoreScenarios {
         results.add("B3-get-cache-256", cache256.perSecond(), "ops/s", get38.perSecond(),
                 ">= 1.5 x R_get38, no etcd range call", cache256, cache256.perSecond() >= 1.5 * get38.perSecond()
                         && etcdReads == 0);
-        Load.Outcome consistent = bed.load(64, w -> Http.ok(bed.http.send("GET", NS + "b3-small", null, null)));
+        Load.Outcome consistent = bed.http(64, "GET", w -> NS + "b3-small", null, null);
         results.add("B3-get-consistent", consistent.perSecond(), "ops/s", lget.perSecond(), ">= 0.8 x R_lget",
                 consistent, consistent.perSecond() >= 0.8 * lget.perSecond());
         // what this load generator and the HTTP stack can do at all: a GET that does no work (/livez)
-        Load.Outcome ceiling = bed.load(64, w -> Http.ok(bed.http.send("GET", "/livez", null, null)));
+        Load.Outcome ceiling = bed.http(64, "GET", w -> "/livez", null, null);
         results.add("B3-http-ceiling-livez", ceiling.perSecond(), "ops/s", 0, "recorded", ceiling);
     }
 }

@@ -59,8 +59,7 @@ final class ListScenarios {
         bed.results.fact(name + "-response-bytes", size);
 
         double allocatedBefore = bed.service.metric("jvm_gc_memory_allocated_bytes_total");
-        Load.Outcome cache = bed.load(IN_FLIGHT, w -> Http.ok(bed.http.send("GET", path + "?resourceVersion=0",
-                null, null)));
+        Load.Outcome cache = bed.http(IN_FLIGHT, "GET", w -> path + "?resourceVersion=0", null, null);
         double allocated = bed.service.metric("jvm_gc_memory_allocated_bytes_total") - allocatedBefore;
         // the warm-up's lists allocate too: count them at the measured rate over the whole run
         double lists = cache.perSecond() * (bed.mode.warmupMillis() + bed.mode.measureMillis()) / 1000.0;
@@ -73,10 +72,10 @@ final class ListScenarios {
                 StandardCharsets.UTF_8);
         GetOption range = GetOption.builder().isPrefix(true).build();
         int expected = (int) bed.etcd.getKVClient().get(prefix, range).get().getCount();
-        Load.Outcome raw = bed.load(IN_FLIGHT, w -> bed.etcd.getKVClient().get(prefix, range).get()
-                .getCount() == expected);
+        Load.Outcome raw = bed.load(IN_FLIGHT, w -> bed.etcd.getKVClient().get(prefix, range)
+                .thenApply(r -> r.getCount() == expected));
         bed.results.add(name + "-raw-range", raw.perSecond(), "ranges/s", 0, "recorded", raw);
-        Load.Outcome consistent = bed.load(IN_FLIGHT, w -> Http.ok(bed.http.send("GET", path, null, null)));
+        Load.Outcome consistent = bed.http(IN_FLIGHT, "GET", w -> path, null, null);
         bed.results.add(name + "-consistent", consistent.perSecond(), "lists/s", raw.perSecond(), "recorded",
                 consistent);
     }

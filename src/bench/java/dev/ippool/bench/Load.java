@@ -1,20 +1,21 @@
 package dev.ippool.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop load: {@code concurrency} workers each run the task back to back for a warm-up and then a
- * measured window. Each latency is measured from when the operation was due (the end of the previous one on that
- * worker), so a stalled server shows as latency rather than as fewer samples.
+ * A closed-loop load: {@code concurrency} workers each start the next operation as soon as the previous one
+ * completed, for a warm-up and then a measured window. Operations are asynchronous (jetcd's and Vert.x's
+ * futures), so a few generator threads keep hundreds in flight. Each latency is measured from when the operation
+ * was due (the end of the previous one on that worker), so a stalled server shows as latency rather than as
+ * fewer samples.
  */
 final class Load {
 
@@ -22,40 +23,35 @@ final class Load {
     record Outcome(double perSecond, double p50Millis, double p99Millis, long operations, long failures) {
     }
 
-    /** One operation; returns false for a failure (counted, never hidden). */
+    /** One operation; completes with false (or exceptionally) for a failure, which is counted, never hidden. */
     interface Op {
-        boolean run(int worker) throws Exception;
+        CompletionStage<Boolean> run(int worker);
     }
 
-    private Load() {
+    private final Op op;
+    private final Recorder recorder = new Recorder(3);
+    private final AtomicBoolean measuring = new AtomicBoolean();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong ops = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final CountDownLatch done;
+    private final int[] depth;
+    /** Runs the next operation when the previous one completed inline, so the stack never grows. */
+    private final ExecutorService trampoline = Executors.newSingleThreadExecutor();
+
+    private Load(int concurrency, Op op) {
+        this.op = op;
+        this.done = new CountDownLatch(concurrency);
+        this.depth = new int[concurrency];
     }
 
     static Outcome run(int concurrency, long warmupMillis, long measureMillis, Op op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        Recorder recorder = new Recorder(3);
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean stop = new AtomicBoolean(false);
-        AtomicLong ops = new AtomicLong();
-        AtomicLong failures = new AtomicLong();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            int worker = w;
-            workers.add(pool.submit((Callable<Void>) () -> {
-                long due = System.nanoTime();
-                while (!stop.get()) {
-                    boolean ok = op.run(worker);
-                    long now = System.nanoTime();
-                    if (measuring.get()) {
-                        recorder.recordValue(Math.max(1, (now - due) / 1000));
-                        ops.incrementAndGet();
-                        if (!ok) {
-                            failures.incrementAndGet();
-                        }
-                    }
-                    due = now;
-                }
-                return null;
-            }));
+        return new Load(concurrency, op).measure(warmupMillis, measureMillis);
+    }
+
+    private Outcome measure(long warmupMillis, long measureMillis) throws Exception {
+        for (int w = 0; w < depth.length; w++) {
+            next(w, System.nanoTime());
         }
         Thread.sleep(warmupMillis);
         recorder.getIntervalHistogram();
@@ -66,12 +62,49 @@ final class Load {
         long elapsed = System.nanoTime() - start;
         var histogram = recorder.getIntervalHistogram();
         stop.set(true);
-        pool.shutdown();
-        pool.awaitTermination(60, TimeUnit.SECONDS);
-        for (Future<?> f : workers) {
-            f.get();
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("operations still running 120 s after the measured window");
         }
+        trampoline.shutdown();
         return new Outcome(ops.get() / (elapsed / 1e9), histogram.getValueAtPercentile(50) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0, ops.get(), failures.get());
+    }
+
+    private void next(int worker, long due) {
+        CompletionStage<Boolean> stage;
+        synchronized (depth) {
+            depth[worker]++;
+        }
+        try {
+            stage = op.run(worker);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((ok, error) -> {
+            long now = System.nanoTime();
+            if (measuring.get()) {
+                recorder.recordValue(Math.max(1, (now - due) / 1000));
+                ops.incrementAndGet();
+                if (error != null || !Boolean.TRUE.equals(ok)) {
+                    failures.incrementAndGet();
+                }
+            }
+            if (stop.get()) {
+                done.countDown();
+                return;
+            }
+            boolean inline;
+            synchronized (depth) {
+                inline = depth[worker] > 0;
+            }
+            if (inline) {
+                trampoline.execute(() -> next(worker, now));
+            } else {
+                next(worker, now);
+            }
+        });
+        synchronized (depth) {
+            depth[worker]--;
+        }
     }
 }

@@ -193,7 +193,7 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         ListOptions options = query.listOptions();
         var result = entry.lister().list(namespace, options);
-        return responses.ok(entry.views(), entry.lister().toListObject(result), headers, query, null);
+        return responses.ok(entry.views(), entry.lister().toListBytes(result), headers, query, null);
     }
 
     private DeleteOptions deleteOptions(Query query, HttpHeaders headers, byte[] body) {

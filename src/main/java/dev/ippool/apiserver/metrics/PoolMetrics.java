@@ -71,19 +71,22 @@ public class PoolMetrics {
         List<MultiGauge.Row<?>> capacityRows = new ArrayList<>();
         List<MultiGauge.Row<?>> ratioRows = new ArrayList<>();
         Map<String, Integer> perName = new HashMap<>();
+        Map<String, Figures> current = new HashMap<>();
         for (KeyValue kv : pools) {
-            JsonNode pool = codec.decodeStored(kv.value());
-            String name = pool.path("metadata").path("name").asText();
-            Tags tags = Tags.of("namespace", pool.path("metadata").path("namespace").asText(), "pool", name,
-                    "range", pool.path("spec").path("range").asText(""));
-            int used = pool.path("spec").path("allocations").size();
-            allocatedRows.add(MultiGauge.Row.of(tags, used));
-            IPPool.capacity(pool).ifPresent(c -> {
-                capacityRows.add(MultiGauge.Row.of(tags, c));
-                ratioRows.add(MultiGauge.Row.of(tags, c == 0 ? 0 : (double) used / c));
-            });
-            perName.merge(name, used, Integer::sum);
+            Figures f = figures.get(kv.key());
+            if (f == null || f.modRevision() != kv.modRevision()) {
+                f = Figures.of(codec.decodeStored(kv.value()), kv.modRevision());
+            }
+            current.put(kv.key(), f);
+            allocatedRows.add(MultiGauge.Row.of(f.tags(), f.used()));
+            if (f.capacity() != null) {
+                long c = f.capacity();
+                capacityRows.add(MultiGauge.Row.of(f.tags(), c));
+                ratioRows.add(MultiGauge.Row.of(f.tags(), c == 0 ? 0 : (double) f.used() / c));
+            }
+            perName.merge(f.name(), f.used(), Integer::sum);
         }
+        figures = current;
         allocated.register(allocatedRows, true);
         capacity.register(capacityRows, true);
         utilisation.register(ratioRows, true);
@@ -91,6 +94,20 @@ public class PoolMetrics {
         perName.forEach((name, used) -> fork.add(MultiGauge.Row.of(Tags.of("pool", name), used)));
         allocations.register(fork, true);
     }
+
+    /** One pool's figures at one revision: only pools that changed since the last refresh are decoded again. */
+    private record Figures(long modRevision, String name, Tags tags, int used, Long capacity) {
+        static Figures of(JsonNode pool, long modRevision) {
+            String name = pool.path("metadata").path("name").asText();
+            Tags tags = Tags.of("namespace", pool.path("metadata").path("namespace").asText(), "pool", name,
+                    "range", pool.path("spec").path("range").asText(""));
+            return new Figures(modRevision, name, tags, pool.path("spec").path("allocations").size(),
+                    IPPool.capacity(pool).orElse(null));
+        }
+    }
+
+    /** Written only by the refresher thread. */
+    private Map<String, Figures> figures = Map.of();
 
     @PreDestroy
     void stop() {

@@ -45,7 +45,7 @@ public final class Deleter {
     public ObjectNode deleteCollection(String namespace, ListOptions listOptions, DeleteOptions options) {
         OptionChecks.delete(options);
         Lister.Result listed = lister.list(namespace, listOptions);
-        for (ObjectNode item : listed.items()) {
+        for (ObjectNode item : lister.items(listed)) {
             String name = item.path("metadata").path("name").asText();
             try {
                 delete(namespace == null ? item.path("metadata").path("namespace").asText() : namespace, name,

@@ -3,6 +3,7 @@ package dev.ippool.apiserver.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.StorageException;
@@ -29,32 +30,53 @@ final class Patcher {
         registry.keys().checkName(name);
         OptionChecks.write("PatchOptions", options, false);
         ArrayNode ops = type == ResourceRegistry.PatchType.JSON_PATCH ? Patches.parseJsonPatch(patch) : null;
-        for (int attempt = 1; ; attempt++) {
-            KeyValue current = registry.read(namespace, name, "patch");
-            ObjectNode currentObject = registry.decode(current);
-            JsonNode patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
-                    : Patches.applyMergePatch(patch, currentObject);
-            Warnings attemptWarnings = new Warnings();
-            Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
-                    Strategy.Mode.PATCH, attemptWarnings);
-            Namespaces.matchRequest(namespace, decoded.metadata());
-            Namespaces.matchName(name, decoded.metadata());
-            String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
-            if (rv.isEmpty()) {
-                decoded.metadata().put("resourceVersion", Long.toString(current.modRevision()));
-            } else if (!rv.equals(Long.toString(current.modRevision()))) {
-                throw registry.conflict(name);
+        // kube's GuaranteedUpdate with cachedExistingObject: the first attempt starts from the watch cache's copy
+        // (no etcd read); if that copy was stale the conditional write fails, and any failure or no-op seen on
+        // it is re-checked against a fresh read before it is reported
+        KeyValue next = options.isDryRun() ? null : registry.possiblyStale(namespace, name).orElse(null);
+        boolean nextFresh = false;
+        for (int attempt = 1; ; ) {
+            if (next == null) {
+                next = registry.read(namespace, name, "patch");
+                nextFresh = true;
             }
+            KeyValue current = next;
+            boolean fresh = nextFresh;
+            next = null;
+            ObjectNode currentObject = registry.decode(current);
             try {
-                ObjectNode result = registry.write(namespace, name, decoded, current, currentObject, options, true,
-                        attemptWarnings);
-                attemptWarnings.messages().forEach(warnings::add);
-                return result;
-            } catch (StorageException.Conflict e) {
-                // someone else wrote first: re-read and re-apply the whole patch (bounded, in case of a storm)
-                if (attempt == ResourceRegistry.MAX_PATCH_ATTEMPTS) {
+                JsonNode patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
+                        : Patches.applyMergePatch(patch, currentObject);
+                Warnings attemptWarnings = new Warnings();
+                Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
+                        Strategy.Mode.PATCH, attemptWarnings);
+                Namespaces.matchRequest(namespace, decoded.metadata());
+                Namespaces.matchName(name, decoded.metadata());
+                String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
+                if (rv.isEmpty()) {
+                    decoded.metadata().put("resourceVersion", Long.toString(current.modRevision()));
+                } else if (!rv.equals(Long.toString(current.modRevision()))) {
                     throw registry.conflict(name);
                 }
+                ObjectNode result = registry.write(namespace, name, decoded, current, currentObject, options, true,
+                        attemptWarnings);
+                if (!fresh && result == currentObject) {
+                    continue; // a no-op against the cached copy: confirm against etcd
+                }
+                attemptWarnings.messages().forEach(warnings::add);
+                return result;
+            } catch (ApiException e) {
+                if (fresh) {
+                    throw e;
+                }
+            } catch (StorageException.Conflict e) {
+                // someone else wrote first: re-apply the whole patch to the winner, which the failed
+                // transaction read (bounded, in case of a storm)
+                if (fresh && ++attempt > ResourceRegistry.MAX_PATCH_ATTEMPTS) {
+                    throw registry.conflict(name);
+                }
+                next = e.current();
+                nextFresh = true;
             }
         }
     }

@@ -277,6 +277,11 @@ public final class ResourceRegistry {
         return snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name));
     }
 
+    /** A cached, possibly stale copy for an optimistic first write attempt; see {@link Store#possiblyStale}. */
+    java.util.Optional<KeyValue> possiblyStale(String namespace, String name) {
+        return store.possiblyStale(keys.key(namespace, name));
+    }
+
     ApiException conflict(String name) {
         return ApiException.conflict(resource(), name,
                 "the object has been modified; please apply your changes to the latest version and try again");

@@ -1,5 +1,7 @@
 package dev.ippool.apiserver.storage;
 
+import java.util.Optional;
+
 /**
  * Kind-agnostic, revisioned key-value storage: the one seam between the registry and etcd. Values are opaque
  * bytes; revisions are etcd's (a global, increasing counter), so an object's resourceVersion is the
@@ -68,6 +70,16 @@ public interface Store {
      * @throws StorageException.NotReady while a cache for the prefix is (re)initialising
      */
     default void requireReady(String prefix) {
+    }
+
+    /**
+     * A copy of {@code key} that may be stale, for an optimistic first attempt at a conditional write (kube's
+     * {@code cachedExistingObject}): it saves the read when it is current, and the conditional write fails when
+     * it is not. Callers never answer a read with it, and re-read before they report a failed or no-op attempt.
+     * Empty when nothing cached holds the key; this implementation caches nothing.
+     */
+    default Optional<KeyValue> possiblyStale(String key) {
+        return Optional.empty();
     }
 
     /**

@@ -78,6 +78,11 @@ public final class CachingStore implements Store, AutoCloseable {
     }
 
     @Override
+    public Optional<KeyValue> possiblyStale(String key) {
+        return cacheFor(key).map(c -> c.peek(key));
+    }
+
+    @Override
     public Snapshot getNotOlderThan(String key, long minRevision) {
         Optional<WatchCache> cache = cacheFor(key);
         if (cache.isEmpty()) {

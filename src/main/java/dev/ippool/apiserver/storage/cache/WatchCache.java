@@ -217,6 +217,16 @@ final class WatchCache {
         }
     }
 
+    /** The cached value of {@code key} now, without waiting; null if absent or the cache is not ready. */
+    KeyValue peek(String key) {
+        lock.lock();
+        try {
+            return ready ? state.get(key) : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     KeyValue get(String key, long minRevision, Duration wait) {
         lock.lock();
         try {
