@@ -1,6 +1,8 @@
 package dev.ippool.bench;
 
+import io.vertx.core.buffer.Buffer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -33,14 +35,37 @@ final class WatchScenarios {
         bed.compactAndDefragment("B5-B6");
     }
 
-    /** The RV of a watch line's object, without a JSON parse (the generator must stay cheap). */
-    static long rv(String line) {
-        int at = line.indexOf("\"resourceVersion\":\"");
-        if (at < 0) {
-            return -1;
+    private static final byte[] MODIFIED = "{\"type\":\"MODIFIED\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] RESOURCE_VERSION = "\"resourceVersion\":\"".getBytes(StandardCharsets.UTF_8);
+
+    private static boolean startsWith(Buffer line, byte[] prefix) {
+        if (line.length() < prefix.length) {
+            return false;
         }
-        int from = at + 19;
-        return Long.parseLong(line, from, line.indexOf('"', from), 10);
+        for (int i = 0; i < prefix.length; i++) {
+            if (line.getByte(i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The RV of a watch line's object, read from its bytes without a JSON parse (the generator must stay cheap). */
+    static long rv(Buffer line) {
+        outer:
+        for (int at = 0; at + RESOURCE_VERSION.length < line.length(); at++) {
+            for (int i = 0; i < RESOURCE_VERSION.length; i++) {
+                if (line.getByte(at + i) != RESOURCE_VERSION[i]) {
+                    continue outer;
+                }
+            }
+            long rv = 0;
+            for (int i = at + RESOURCE_VERSION.length; line.getByte(i) != '"'; i++) {
+                rv = rv * 10 + (line.getByte(i) - '0');
+            }
+            return rv;
+        }
+        return -1;
     }
 
     private void fanOut() throws Exception {
@@ -61,10 +86,9 @@ final class WatchScenarios {
                 int k = i;
                 opened.add(streams.watch(pools + "?watch=true&resourceVersion=" + start, line -> {
                     long now = System.nanoTime();
-                    String text = line.toString();
                     int c = counts.get(k);
-                    if (text.startsWith("{\"type\":\"MODIFIED\"") && c < capacity) {
-                        seen[k][c] = rv(text);
+                    if (startsWith(line, MODIFIED) && c < capacity) {
+                        seen[k][c] = rv(line);
                         arrivals[k][c] = now;
                         counts.set(k, c + 1);
                     }
@@ -72,12 +96,20 @@ final class WatchScenarios {
             }
             CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             double etcdWatchersDuring = etcdWatchers();
+            double serviceCpu = bed.service.cpuSeconds();
+            java.time.Duration generatorCpu = ProcessHandle.current().info().totalCpuDuration().orElseThrow();
+            long began = System.nanoTime();
             Map<Long, Long> sentAt = write(pools + "w");
             long[] written = sentAt.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && !allCaughtUp(counts, written.length)) {
                 Thread.sleep(10);
             }
+            double wall = (System.nanoTime() - began) / 1e9;
+            // where the 2 cores went while the events were delivered: the service, and this load generator
+            bed.results.fact("B5-service-cpu-cores", (bed.service.cpuSeconds() - serviceCpu) / wall);
+            bed.results.fact("B5-generator-cpu-cores", (ProcessHandle.current().info().totalCpuDuration()
+                    .orElseThrow().minus(generatorCpu)).toMillis() / 1000.0 / wall);
             Histogram latency = new Histogram(3);
             for (int i = 0; i < written.length; i++) {
                 long last = 0;

@@ -45,8 +45,19 @@ final class Patcher {
             next = null;
             ObjectNode currentObject = registry.decode(current);
             try {
-                JsonNode patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
-                        : Patches.applyMergePatch(patch, currentObject);
+                JsonNode patched;
+                try {
+                    patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
+                            : Patches.applyMergePatch(patch, currentObject);
+                } catch (ApiException e) {
+                    if (!fresh && staleTest(ops, current)) {
+                        // the client tested a resourceVersion older than even the cached copy: it fails against
+                        // etcd's state too, so only whether the object still exists (404) needs etcd
+                        registry.read(namespace, name, "patch");
+                        throw new Definitive(e);
+                    }
+                    throw e;
+                }
                 Warnings attemptWarnings = new Warnings();
                 Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
                         Strategy.Mode.PATCH, attemptWarnings);
@@ -65,6 +76,8 @@ final class Patcher {
                 }
                 attemptWarnings.messages().forEach(warnings::add);
                 return result;
+            } catch (Definitive e) {
+                throw e.answer;
             } catch (ApiException e) {
                 if (fresh) {
                     throw e;
@@ -81,4 +94,36 @@ final class Patcher {
         }
     }
 
+
+    /**
+     * Whether {@code ops} test {@code /metadata/resourceVersion} against a value that cannot be the current one:
+     * not a number, or older than {@code cached} (etcd is never behind its watch cache).
+     */
+    private static boolean staleTest(ArrayNode ops, KeyValue cached) {
+        if (ops == null) {
+            return false;
+        }
+        for (JsonNode op : ops) {
+            if ("test".equals(op.path("op").asText()) && "/metadata/resourceVersion".equals(op.path("path").asText())
+                    && op.path("value").isTextual()) {
+                try {
+                    return Long.parseLong(op.get("value").asText()) < cached.modRevision();
+                } catch (NumberFormatException e) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A stale attempt's answer that a fresh one would give as well. */
+    private static final class Definitive extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient ApiException answer;
+
+        Definitive(ApiException answer) {
+            super(null, null, false, false);
+            this.answer = answer;
+        }
+    }
 }

@@ -36,6 +36,13 @@ class RaceTest extends PrivateEtcd {
     /** Runs {@code interloper} once, right before the next update reaches etcd. */
     static final class RacingStore implements Store {
         final AtomicReference<Runnable> interloper = new AtomicReference<>();
+        /** What a lagging watch cache would hand out as the first attempt's state (null: nothing cached). */
+        final AtomicReference<KeyValue> cached = new AtomicReference<>();
+
+        @Override
+        public java.util.Optional<KeyValue> possiblyStale(String key) {
+            return java.util.Optional.ofNullable(cached.get());
+        }
 
         @Override
         public Snapshot get(String key) {
@@ -129,6 +136,53 @@ class RaceTest extends PrivateEtcd {
         KeyValue stored = etcdStore.get("/registry/whereabouts.cni.cncf.io/ippools/" + ns + "/p").value().orElseThrow();
         assertThat(new String(stored.value(), StandardCharsets.UTF_8)).contains("\"id\":\"other\"")
                 .doesNotContain("mine");
+    }
+
+    private KeyValue stored() {
+        return etcdStore.get("/registry/whereabouts.cni.cncf.io/ippools/" + ns + "/p").value().orElseThrow();
+    }
+
+    @Test
+    @DisplayName("from a stale cached copy: a current resourceVersion test lands, an old one is 422, a gone object"
+            + " 404, a would-be no-op is written, and nothing the cache missed is lost")
+    void staleCachedCopy() throws Exception {
+        String first = createPool();
+        store.cached.set(stored());
+        otherWriterAdds("7").run();
+        String current = Long.toString(stored().modRevision());
+        ObjectNode result = jsonPatch("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
+                + current + "\"},{\"op\":\"add\",\"path\":\"/spec/allocations/1\",\"value\":{\"id\":\"mine\","
+                + "\"podref\":\"x/mine\"}}]");
+        assertThat(result.path("spec").path("allocations").has("7")).isTrue();
+        assertThat(result.path("spec").path("allocations").path("1").path("id").asText()).isEqualTo("mine");
+
+        // the cache is at the current revision now, the client's test is older: 422 without re-applying
+        store.cached.set(stored());
+        assertThatThrownBy(() -> jsonPatch("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
+                + first + "\"}]")).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+
+        // removing allocation 7 is a no-op against a copy from before it was added, not against etcd
+        store.cached.set(stored());
+        jsonPatch("[{\"op\":\"remove\",\"path\":\"/spec/allocations/7\"}]");
+        KeyValue beforeSeven = stored();
+        otherWriterAdds("7").run();
+        KeyValue withSeven = stored();
+        store.cached.set(beforeSeven);
+        ObjectNode removed = registry.patch(ns, "p", ResourceRegistry.PatchType.MERGE_PATCH,
+                codec.mapper().readTree("{\"spec\":{\"allocations\":{\"7\":null}}}"), WriteOptions.none(),
+                new Warnings());
+        assertThat(removed.path("spec").path("allocations").has("7")).isFalse();
+        assertThat(stored().modRevision()).isGreaterThan(withSeven.modRevision());
+
+        // a cached copy of an object that is gone: 404 as from etcd
+        KeyValue last = stored();
+        etcdStore.delete(last.key(), last.modRevision());
+        store.cached.set(last);
+        assertThatThrownBy(() -> jsonPatch("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
+                + first + "\"}]")).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(404));
+        assertThatThrownBy(() -> jsonPatch("[{\"op\":\"add\",\"path\":\"/spec/allocations/2\",\"value\":"
+                + "{\"id\":\"a\",\"podref\":\"x/a\"}}]"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(404));
     }
 
     @Test
