@@ -42,16 +42,30 @@ public final class Bench {
             Results results = new Results(config);
             Bed bed = new Bed(etcd.clientUrl(), service, token, mode, results);
             try {
-                new CoreScenarios(bed).run();
-                new ListScenarios(bed).run();
-                new AllocationScenarios(bed).run();
-                new WatchScenarios(bed).run();
-                new ScaleScenarios(bed, work).run();
+                group(results, "B0-B3", () -> new CoreScenarios(bed).run());
+                group(results, "B4", () -> new ListScenarios(bed).run());
+                group(results, "B7", () -> new AllocationScenarios(bed).run());
+                group(results, "B5-B6", () -> new WatchScenarios(bed).run());
+                group(results, "B8-B9", () -> new ScaleScenarios(bed, work).run());
             } finally {
                 bed.close();
                 results.write(out);
             }
             return results;
+        }
+    }
+
+    private interface Group {
+        void run() throws Exception;
+    }
+
+    /** Runs a group of scenarios; if it breaks off, that is recorded as a failed entry and the run goes on. */
+    private static void group(Results results, String ids, Group group) {
+        try {
+            group.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            results.add(ids + "-error: " + e, 0, "error", 0, "completes", new Load.Outcome(0, 0, 0, 0, 1), false);
         }
     }
 

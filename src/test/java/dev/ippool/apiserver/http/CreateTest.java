@@ -32,7 +32,7 @@ class CreateTest {
                 + "\"kind\":\"IPPool\",\"apiVersion\":\"whereabouts.cni.cncf.io/v1alpha1\"}");
         r.then().statusCode(201).contentType("application/json")
                 .header("Cache-Control", "no-cache, private")
-                .header("Audit-Id", matchesPattern("[0-9a-f-]{36}"))
+                .header("Audit-Id", matchesPattern("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"))
                 .body("metadata.name", equalTo("p1"))
                 .body("metadata.namespace", equalTo(ns))
                 .body("metadata.generation", equalTo(1))
