@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The benchmark ({@code ./mvnw -Pbench verify}; {@code -Dbench.quick=true} for short windows): a private etcd, the
+ * The benchmark ({@code ./mvnw -Pbench verify}; {@code -Dbench.quick=true} for short windows,
+ * {@code -Dbench.only=B5-B6} for some groups of scenarios): a private etcd, the
  * packaged service started as deployed in its own JVM, and this JVM as the load generator. Writes
  * target/bench/results.json and results.md.
  */
@@ -61,6 +62,10 @@ public final class Bench {
 
     /** Runs a group of scenarios; if it breaks off, that is recorded as a failed entry and the run goes on. */
     private static void group(Results results, String ids, Group group) {
+        String only = System.getProperty("bench.only", "");
+        if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(ids)) {
+            return;
+        }
         try {
             group.run();
         } catch (Exception e) {

@@ -58,8 +58,15 @@ final class Service implements AutoCloseable {
         }
         int port = EtcdProcess.freePort();
         int management = EtcdProcess.freePort();
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-jar", JAR.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75"));
+        // e.g. -Dbench.service.jvm="-XX:StartFlightRecording=filename=service.jfr" to profile the service
+        String extra = System.getProperty("bench.service.jvm", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));

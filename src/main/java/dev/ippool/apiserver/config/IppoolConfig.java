@@ -102,6 +102,13 @@ public interface IppoolConfig {
         @WithDefault("1024")
         int cacheCapacity();
 
+        /**
+         * Bytes of objects that ring of recent changes may hold, per resource: a few revisions of a
+         * 65,536-allocation pool (7 MB each) must not fill the heap. Defaults to 128 MiB.
+         */
+        @WithDefault("134217728")
+        long cacheMaxBytes();
+
         /** How often a watch with allowWatchBookmarks gets a bookmark. Defaults to 1 min, as kube. */
         @WithDefault("60s")
         Duration bookmarkInterval();

@@ -51,7 +51,7 @@ public class StorageProducer {
         List<String> prefixes = Catalog.standard().resources().stream()
                 .map(r -> r.storagePrefix(config.etcd().keyPrefix())).toList();
         CachingStore store = new CachingStore(new MeteredStore(etcd, meters, config.etcd().keyPrefix()), prefixes,
-                config.watch().cacheCapacity());
+                config.watch().cacheCapacity(), config.watch().cacheMaxBytes());
         // kube-apiserver's gauges of the same names and labels, so existing dashboards read them
         Catalog.standard().resources().forEach(r -> {
             String prefix = r.storagePrefix(config.etcd().keyPrefix());

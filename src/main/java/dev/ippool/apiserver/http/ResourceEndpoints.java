@@ -136,7 +136,7 @@ public class ResourceEndpoints {
         Warnings warnings = new Warnings();
         var updated = entry.registry().update(namespace, name, decoder.object(contentType(headers), body),
                 writeOptions(query, headers), warnings);
-        return responses.ok(entry.views(), updated, headers, query, warnings);
+        return responses.ok(entry.views(), updated.body(), headers, query, warnings);
     }
 
     @PATCH
@@ -163,7 +163,7 @@ public class ResourceEndpoints {
         decoder.checkSize(body.length);
         var patched = entry.registry().patch(namespace, name, type, decoder.patch(body), writeOptions(query, headers),
                 warnings);
-        return responses.ok(entry.views(), patched, headers, query, warnings);
+        return responses.ok(entry.views(), patched.body(), headers, query, warnings);
     }
 
     @DELETE

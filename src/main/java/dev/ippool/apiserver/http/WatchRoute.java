@@ -67,6 +67,10 @@ public class WatchRoute {
 
     private void handle(RoutingContext ctx) {
         Target target = parse(ctx.normalizedPath());
+        if (target == null || !(target.forced() || watchParam(ctx))) {
+            ctx.next(); // most requests are not watches: decide that before copying the query
+            return;
+        }
         MultivaluedHashMap<String, String> params = new MultivaluedHashMap<>();
         ctx.queryParams().forEach(e -> params.add(e.getKey(), e.getValue()));
         Query query = new Query(params);
@@ -166,6 +170,16 @@ public class WatchRoute {
                 : o.fieldSelector() + ",metadata.name=" + name;
         return new ListOptions(o.labelSelector(), field, o.resourceVersion(), o.resourceVersionMatch(), o.limit(),
                 o.continueToken(), true, o.sendInitialEvents(), o.allowWatchBookmarks(), o.timeoutSeconds());
+    }
+
+    /** The {@code watch} query parameter as kube reads it; a malformed query is left to the full parse. */
+    private static boolean watchParam(RoutingContext ctx) {
+        try {
+            String value = ctx.queryParams().get("watch");
+            return value != null && Query.kubeBool(value);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     static Target parse(String path) {

@@ -88,7 +88,8 @@ public final class Applier {
         ObjectNode merged = fields.apply(live, config.object(), options.fieldManager(), force, clock.instant());
         ((ObjectNode) merged.get("metadata")).put("resourceVersion", Long.toString(current.modRevision()));
         Strategy.Decoded decoded = strategy.decode(merged, List.of(), "Ignore", Strategy.Mode.PATCH, warnings);
-        return new Applied(registry.write(namespace, name, decoded, current, options, false, warnings), false);
+        return new Applied(registry.write(namespace, name, decoded, current, options, false, warnings).object(),
+                false);
     }
 
     /** The create tail for an object built by server-side apply (managedFields already set). */

@@ -25,7 +25,7 @@ final class Patcher {
      * again to the new state, {@code test} operations included, so a stale {@code test} of resourceVersion
      * becomes 422 (which Whereabouts retries) and never a 409 (which it does not).
      */
-    ObjectNode patch(String namespace, String name, ResourceRegistry.PatchType type, JsonNode patch, WriteOptions options,
+    Written patch(String namespace, String name, ResourceRegistry.PatchType type, JsonNode patch, WriteOptions options,
             Warnings warnings) {
         registry.keys().checkName(name);
         OptionChecks.write("PatchOptions", options, false);
@@ -69,9 +69,9 @@ final class Patcher {
                 } else if (!rv.equals(Long.toString(current.modRevision()))) {
                     throw registry.conflict(name);
                 }
-                ObjectNode result = registry.write(namespace, name, decoded, current, currentObject, options, true,
+                Written result = registry.write(namespace, name, decoded, current, currentObject, options, true,
                         attemptWarnings);
-                if (!fresh && result == currentObject) {
+                if (!fresh && result.object() == currentObject) {
                     continue; // a no-op against the cached copy: confirm against etcd
                 }
                 attemptWarnings.messages().forEach(warnings::add);

@@ -51,7 +51,7 @@ final class Patches {
      * an unknown op) is kube's 422 {@code Invalid} with the generic message, never the library's text.
      */
     static JsonNode applyJsonPatch(ArrayNode ops, JsonNode document) {
-        JsonNode doc = document.deepCopy();
+        JsonNode doc = sortedCopy(document);
         for (JsonNode op : ops) {
             try {
                 if (isTestOfMissingMemberAgainstNull(op, doc)) {
@@ -93,7 +93,26 @@ final class Patches {
         if (!patch.isObject()) {
             throw ApiException.badRequest("Invalid JSON Patch");
         }
-        return merge(document.deepCopy(), patch);
+        return merge(sortedCopy(document), patch);
+    }
+
+    /**
+     * A deep copy whose objects keep their keys sorted (as the codec's trees do), so writing the patched object
+     * never re-sorts it; Jackson's deepCopy would make every object a plain LinkedHashMap. Values are immutable
+     * and shared.
+     */
+    static JsonNode sortedCopy(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            ObjectNode copy = new ObjectNode(JsonNodeFactory.instance, new java.util.TreeMap<>());
+            o.fields().forEachRemaining(e -> copy.set(e.getKey(), sortedCopy(e.getValue())));
+            return copy;
+        }
+        if (node instanceof ArrayNode a) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode(a.size());
+            a.forEach(item -> copy.add(sortedCopy(item)));
+            return copy;
+        }
+        return node;
     }
 
     private static JsonNode merge(JsonNode target, JsonNode patch) {

@@ -172,7 +172,7 @@ public final class ResourceRegistry {
     }
 
     /** PUT: replaces an existing object; never creates (404), requires its resourceVersion (422, then 409). */
-    public ObjectNode update(String namespace, String name, Body body, WriteOptions options, Warnings warnings) {
+    public Written update(String namespace, String name, Body body, WriteOptions options, Warnings warnings) {
         keys.checkName(name);
         OptionChecks.write("UpdateOptions", options, false);
         Strategy.Decoded decoded = strategy.decode(body.value(), body.duplicates(), options.fieldValidation(),
@@ -197,7 +197,7 @@ public final class ResourceRegistry {
     }
 
     /** PATCH with a JSON or merge patch; see {@link Patcher}. */
-    public ObjectNode patch(String namespace, String name, PatchType type, JsonNode patch, WriteOptions options,
+    public Written patch(String namespace, String name, PatchType type, JsonNode patch, WriteOptions options,
             Warnings warnings) {
         return patcher.patch(namespace, name, type, patch, options, warnings);
     }
@@ -206,13 +206,13 @@ public final class ResourceRegistry {
      * The shared tail of update and patch: update rules, validation, finalizer-driven deletion, no-op detection
      * and the conditional write. Throws {@link StorageException.Conflict} for the caller to decide on.
      */
-    ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
+    Written write(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
             WriteOptions options, boolean recordUpdate, Warnings warnings) {
         return write(namespace, name, decoded, current, decode(current), options, recordUpdate, warnings);
     }
 
     /** As above, with {@code current} already decoded (and not modified) by the caller: a large pool parses once. */
-    ObjectNode write(String namespace, String name, Strategy.Decoded decoded, KeyValue current, ObjectNode old,
+    Written write(String namespace, String name, Strategy.Decoded decoded, KeyValue current, ObjectNode old,
             WriteOptions options, boolean recordUpdate, Warnings warnings) {
         boolean dryRun = options.isDryRun();
         ObjectNode object = decoded.object();
@@ -235,18 +235,23 @@ public final class ResourceRegistry {
                     long revision = store.delete(key, current.modRevision());
                     metadata.put("resourceVersion", Long.toString(revision));
                 }
-                return object;
+                return new Written(object, null);
             }
             byte[] bytes = encode(object);
             if (Arrays.equals(bytes, current.value()) || dryRun) {
                 metadata.put("resourceVersion", Long.toString(current.modRevision()));
-                return Arrays.equals(bytes, current.value()) ? old : object;
+                return new Written(Arrays.equals(bytes, current.value()) ? old : object, null);
             }
+            byte[][] stored = {bytes};
             long revision = recordUpdate
-                    ? withoutManagedFieldsIfTooLarge(object, bytes, b -> store.update(key, b, current.modRevision()))
+                    ? withoutManagedFieldsIfTooLarge(object, bytes, b -> {
+                        stored[0] = b;
+                        return store.update(key, b, current.modRevision());
+                    })
                     : store.update(key, bytes, current.modRevision());
             metadata.put("resourceVersion", Long.toString(revision));
-            return object;
+            byte[] response = StoredJson.withResourceVersion(stored[0], revision);
+            return new Written(object, response == null ? null : new RawJson(response));
         } catch (StorageException.Conflict e) {
             throw e;
         } catch (StorageException e) {
@@ -296,7 +301,7 @@ public final class ResourceRegistry {
 
     /** The object's response bytes; decodes and encodes only if the stored form is not as this service writes it. */
     RawJson encoded(KeyValue kv) {
-        byte[] spliced = StoredJson.withResourceVersion(codec.mapper().getFactory(), kv.value(), kv.modRevision());
+        byte[] spliced = StoredJson.withResourceVersion(kv.value(), kv.modRevision());
         return new RawJson(spliced != null ? spliced : codec.encode(decode(kv)));
     }
 

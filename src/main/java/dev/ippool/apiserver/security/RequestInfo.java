@@ -21,7 +21,7 @@ public record RequestInfo(boolean resourceRequest, String verb, String apiGroup,
             default -> lower;
         };
         RequestInfo nonResource = new RequestInfo(false, nonResourceVerb, "", "", "", "", "", "", path);
-        List<String> parts = new ArrayList<>(Arrays.asList(path.replaceAll("^/+|/+$", "").split("/")));
+        List<String> parts = new ArrayList<>(Arrays.asList(trimSlashes(path).split("/")));
         String group;
         String version;
         if (parts.size() >= 3 && parts.get(0).equals("apis")) {
@@ -71,5 +71,18 @@ public record RequestInfo(boolean resourceRequest, String verb, String apiGroup,
 
     public boolean mutating() {
         return !List.of("get", "list", "watch").contains(verb);
+    }
+
+    /** {@code path} without leading and trailing slashes (no regex: this runs for every request). */
+    private static String trimSlashes(String path) {
+        int from = 0;
+        int to = path.length();
+        while (from < to && path.charAt(from) == '/') {
+            from++;
+        }
+        while (to > from && path.charAt(to - 1) == '/') {
+            to--;
+        }
+        return path.substring(from, to);
     }
 }

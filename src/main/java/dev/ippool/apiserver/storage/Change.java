@@ -59,6 +59,11 @@ public final class Change {
      * refuses as a recursive update.
      */
     @SuppressWarnings("unchecked")
+    /** Drops what was memoized; later callers compute it again. */
+    public void forget() {
+        memo.clear();
+    }
+
     public <T> T memo(Object memoKey, Supplier<T> compute) {
         Object known = memo.get(memoKey);
         if (known != null) {

@@ -104,7 +104,7 @@ class RaceTest extends PrivateEtcd {
 
     private ObjectNode jsonPatch(String ops) throws Exception {
         return registry.patch(ns, "p", ResourceRegistry.PatchType.JSON_PATCH, codec.mapper().readTree(ops),
-                WriteOptions.none(), new Warnings());
+                WriteOptions.none(), new Warnings()).object();
     }
 
     @Test
@@ -170,7 +170,7 @@ class RaceTest extends PrivateEtcd {
         store.cached.set(beforeSeven);
         ObjectNode removed = registry.patch(ns, "p", ResourceRegistry.PatchType.MERGE_PATCH,
                 codec.mapper().readTree("{\"spec\":{\"allocations\":{\"7\":null}}}"), WriteOptions.none(),
-                new Warnings());
+                new Warnings()).object();
         assertThat(removed.path("spec").path("allocations").has("7")).isFalse();
         assertThat(stored().modRevision()).isGreaterThan(withSeven.modRevision());
 

@@ -20,21 +20,22 @@ class StoredJsonTest {
         "{\"metadata\":{\"annotations\":{\"resourceVersion\":\"9\",\"z\":\"}\\\"\"},\"name\":\"a\"},\"spec\":{\"a\":[1,{}]}}",
         "{\"a\":{\"metadata\":{\"uid\":\"x\"}},\"metadata\":{\"labels\":{\"uid\":\"1\"},\"selfLinq\":\"s\",\"uid\":\"ü\"}}",
         "{\"kind\":\"K\",\"metadata\":{\"managedFields\":[{\"f\":{\"resourceVersion\":{}}}],\"name\":\"é\"}}",
+        "{\"a\":[1,true,null,-2.5e3,\"x]}\"],\"b\":{\"c\":{}},\"metadata\":{\"generation\":12,\"labels\":{\"k\":\"v\"}},\"z\":0}",
+        "{\"metadata\":{\"annotations\":{\"a\\\\\":\"x\\\"}\"},\"namespace\":\"n\"}}",
     })
     void spliceMatchesEncode(String stored) {
         byte[] bytes = codec.encode(codec.decodeStored(stored.getBytes(StandardCharsets.UTF_8)));
         ObjectNode expected = codec.decodeStored(bytes);
         ((ObjectNode) expected.get("metadata")).put("resourceVersion", "12345");
-        byte[] spliced = StoredJson.withResourceVersion(codec.mapper().getFactory(), bytes, 12345);
+        byte[] spliced = StoredJson.withResourceVersion(bytes, 12345);
         assertThat(new String(spliced, StandardCharsets.UTF_8))
                 .isEqualTo(new String(codec.encode(expected), StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"metadata\":{\"resourceVersion\":\"1\"}}", "{\"spec\":{}}", "[1]",
-        "{\"metadata\":[]}"})
+        "{\"metadata\":[]}", "{\"metadata\":{\"na", "", "{\"metadata\":{\"é\":1}}", "{\"metadata\":{\"a\\\"b\":1}}"})
     void unexpectedShapesAreLeftToTheDecoder(String stored) {
-        assertThat(StoredJson.withResourceVersion(codec.mapper().getFactory(),
-                stored.getBytes(StandardCharsets.UTF_8), 1)).isNull();
+        assertThat(StoredJson.withResourceVersion(stored.getBytes(StandardCharsets.UTF_8), 1)).isNull();
     }
 }

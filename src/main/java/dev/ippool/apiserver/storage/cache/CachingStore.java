@@ -35,13 +35,18 @@ public final class CachingStore implements Store, AutoCloseable {
      * @param capacity how many recent changes each cache keeps for watches that start in the past
      */
     public CachingStore(Store backing, List<String> prefixes, int capacity) {
+        this(backing, prefixes, capacity, Long.MAX_VALUE);
+    }
+
+    /** @param maxBytes how many bytes of values each cache's ring of recent changes may hold */
+    public CachingStore(Store backing, List<String> prefixes, int capacity, long maxBytes) {
         this.backing = backing;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "watch-cache");
             t.setDaemon(true);
             return t;
         });
-        this.caches = prefixes.stream().map(p -> new Cached(p, new WatchCache(backing, p, capacity, scheduler)))
+        this.caches = prefixes.stream().map(p -> new Cached(p, new WatchCache(backing, p, capacity, maxBytes, scheduler)))
                 .toList();
         caches.forEach(c -> c.cache().start());
     }

@@ -51,10 +51,15 @@ final class WatchCache {
     private Subscription upstream;
     private int failures;
 
-    WatchCache(Store backing, String prefix, int capacity, ScheduledExecutorService scheduler) {
+    /** Bytes of the values the ring holds; with {@link #maxBytes}, what keeps large pools from filling the heap. */
+    private long ringBytes;
+    private final long maxBytes;
+
+    WatchCache(Store backing, String prefix, int capacity, long maxBytes, ScheduledExecutorService scheduler) {
         this.backing = backing;
         this.prefix = prefix;
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.scheduler = scheduler;
     }
 
@@ -83,6 +88,7 @@ final class WatchCache {
                 }
                 state.clear();
                 ring.clear();
+                ringBytes = 0;
                 page.items().forEach(kv -> state.put(kv.key(), kv));
                 revision = page.revision();
                 floor = page.revision();
@@ -136,13 +142,21 @@ final class WatchCache {
                     state.put(change.key(), change.current());
                 }
                 ring.addLast(change);
-                if (ring.size() > capacity) {
-                    floor = ring.removeFirst().revision();
+                ringBytes += size(change);
+                // bounded by count and by bytes (the newest change always stays): a watch from before the floor
+                // gets 410 Gone and relists, as from kube's watch cache
+                while (ring.size() > 1 && (ring.size() > capacity || ringBytes > maxBytes)) {
+                    Change evicted = ring.removeFirst();
+                    ringBytes -= size(evicted);
+                    floor = evicted.revision();
                 }
                 revision = change.revision();
                 for (CacheWatcher w : watchers) {
                     w.offer(change);
                 }
+                // what the watchers derived from it (events, decoded objects) can be large: a later replay from
+                // the ring derives it again rather than the ring keeping it
+                change.forget();
                 advanced.signalAll();
             } finally {
                 lock.unlock();
@@ -327,5 +341,10 @@ final class WatchCache {
     /** Client watches currently subscribed; a closed or disconnected one is gone from here. */
     int watcherCount() {
         return watchers.size();
+    }
+
+    private static long size(Change change) {
+        return (change.current() == null ? 0 : change.current().value().length)
+                + (change.previous() == null ? 0 : change.previous().value().length);
     }
 }
