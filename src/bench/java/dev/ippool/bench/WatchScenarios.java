@@ -72,8 +72,9 @@ final class WatchScenarios {
     }
 
     private void fanOut(int writesPerSecond, boolean target) throws Exception {
-        String pools = Http.pools("bench-watch");
-        String pool = "w" + writesPerSecond;
+        // a namespace per run: late writes of one run must not reach the next run's watchers
+        String pools = Http.pools("bench-watch-" + writesPerSecond);
+        String pool = "w";
         long start = Http.resourceVersion(bed.http.must("POST", pools, "application/json", Http.pool(pool, 1)));
         String id = "B5-watch-" + bed.mode.watchers() + (target ? "" : "-at-" + writesPerSecond + "-writes");
         int watchers = bed.mode.watchers();

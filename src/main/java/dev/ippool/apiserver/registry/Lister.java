@@ -61,16 +61,20 @@ public final class Lister {
         if (fromCache) {
             // kube's cacher serves these, ignoring limit (a client must accept a full list for RV "0")
             try {
-                Page page = registry.store().listNotOlderThan(prefix, requested);
-                List<KeyValue> items = new ArrayList<>();
-                for (KeyValue kv : page.items()) {
-                    if (matches(selector, kv)) {
-                        items.add(kv);
-                    }
-                }
-                return new Result(items, page.revision(), null, null);
+                return fromCache(prefix, requested, selector);
             } catch (StorageException.FutureRevision e) {
                 throw StorageErrors.tooLargeResourceVersion(e.requested(), e.current());
+            } catch (StorageException e) {
+                throw StorageErrors.interpret(e, registry.resource(), "list", "");
+            }
+        }
+        if (!continuing && options.resourceVersion().isEmpty() && limit == 0) {
+            // kube 1.32's ConsistentListFromCache: etcd's current revision (one cheap linearizable read), then
+            // the cache once it has caught up to it; etcd itself if the cache cannot answer
+            try {
+                return fromCache(prefix, registry.store().get(registry.keys().all()).revision(), selector);
+            } catch (StorageException.NotReady | StorageException.FutureRevision e) {
+                // fall through to etcd
             } catch (StorageException e) {
                 throw StorageErrors.interpret(e, registry.resource(), "list", "");
             }
@@ -149,6 +153,17 @@ public final class Lister {
                 ? ContinueToken.encode(registry.codec().mapper(), revision, lastKey.substring(prefix.length()))
                 : null;
         return new Result(items, revision, token, token == null ? null : remaining);
+    }
+
+    private Result fromCache(String prefix, long minimum, Selector selector) {
+        Page page = registry.store().listNotOlderThan(prefix, minimum);
+        List<KeyValue> items = new ArrayList<>();
+        for (KeyValue kv : page.items()) {
+            if (matches(selector, kv)) {
+                items.add(kv);
+            }
+        }
+        return new Result(items, page.revision(), null, null);
     }
 
     /** Without a selector nothing is decoded: the list is written from the stored bytes. */

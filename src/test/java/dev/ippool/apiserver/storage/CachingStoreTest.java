@@ -81,6 +81,31 @@ class CachingStoreTest extends StoreContract {
         }
     }
 
+    @Test
+    @DisplayName("the ring of recent changes is bounded by bytes too: older watches are Compacted, state stays whole")
+    void ringBoundedByBytes() throws Exception {
+        String prefix = "/bytes/" + UUID.randomUUID() + "/";
+        byte[] big = new byte[4096];
+        try (CachingStore bounded = new CachingStore(etcdStore, List.of(prefix), 1000, 10_000)) {
+            assertThat(bounded.awaitReady(Duration.ofSeconds(10))).isTrue();
+            long first = bounded.create(prefix + "a", big);
+            long rev = first;
+            for (int i = 0; i < 4; i++) {
+                rev = bounded.update(prefix + "a", big, rev);
+            }
+            long last = rev;
+            // each update holds its previous and current value (8 KiB): only the newest fits in 10,000 bytes
+            assertThat(bounded.getNotOlderThan(prefix + "a", last).value().orElseThrow().modRevision())
+                    .isEqualTo(last);
+            assertThatThrownBy(() -> bounded.watch(prefix, first, new Recorder()))
+                    .isInstanceOf(StorageException.Compacted.class);
+            Recorder recorder = new Recorder();
+            try (Subscription ignored = bounded.watch(prefix, last - 1, recorder)) {
+                assertThat(recorder.next().revision()).isEqualTo(last);
+            }
+        }
+    }
+
     static EtcdStore backing() {
         return etcdStore;
     }
