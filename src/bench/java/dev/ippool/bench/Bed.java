@@ -46,7 +46,7 @@ final class Bed {
     }
 
     Load.Outcome load(int concurrency, Load.Op op) throws Exception {
-        return Load.run(concurrency, mode.warmupMillis(), mode.measureMillis(), op);
+        return Load.run(Math.min(concurrency, mode.maxInFlight()), mode.warmupMillis(), mode.measureMillis(), op);
     }
 
     /**

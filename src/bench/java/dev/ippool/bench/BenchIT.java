@@ -21,7 +21,7 @@ class BenchIT {
     @DisplayName("every scenario runs in smoke mode, results.json and results.md are written, nothing failed")
     void smoke() throws Exception {
         Path out = Files.createTempDirectory("bench-smoke-");
-        Bench.run(new Mode("smoke", 100, 300, 20, 5, 10, 50, 1, 20, 2), out);
+        Bench.run(Mode.smoke(), out);
         JsonNode written = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         List<String> names = written.path("scenarios").findValuesAsText("name");
         assertThat(names).containsExactly("B0-raw-txn-256", "B0-raw-txn-serial-p50", "B0-raw-get-serializable-64",
