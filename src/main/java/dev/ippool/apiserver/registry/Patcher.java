@@ -34,6 +34,9 @@ final class Patcher {
         // (no etcd read); if that copy was stale the conditional write fails, and any failure or no-op seen on
         // it is re-checked against a fresh read before it is reported
         KeyValue next = options.isDryRun() ? null : registry.possiblyStale(namespace, name).orElse(null);
+        if (next != null && testsNewerThan(ops, next)) {
+            next = null; // the client read a newer revision than the cache holds: go to etcd straight away
+        }
         boolean nextFresh = false;
         for (int attempt = 1; ; ) {
             if (next == null) {
@@ -100,6 +103,23 @@ final class Patcher {
         }
     }
 
+
+    /** Whether the first operation tests a resourceVersion newer than {@code cached}'s. */
+    private static boolean testsNewerThan(ArrayNode ops, KeyValue cached) {
+        if (ops == null || ops.isEmpty()) {
+            return false;
+        }
+        JsonNode first = ops.get(0);
+        if (!"test".equals(first.path("op").asText()) || !"/metadata/resourceVersion".equals(first.path("path")
+                .asText()) || !first.path("value").isTextual()) {
+            return false;
+        }
+        try {
+            return Long.parseLong(first.get("value").asText()) > cached.modRevision();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 
     /**
      * Whether the first operation tests {@code /metadata/resourceVersion} against anything but {@code current}'s
