@@ -91,6 +91,7 @@ final class AllocationScenarios {
         return bed.async.send("GET", POOL, null, null).thenCompose(got -> {
             long rv = Http.resourceVersion(got.body());
             if (!got.ok() || rv < 0) {
+                System.err.println("B7: GET answered " + got.status() + " with " + got.body().length() + " bytes");
                 return CompletableFuture.completedFuture(false);
             }
             int offset = releasing;
@@ -119,6 +120,7 @@ final class AllocationScenarios {
                     return CompletableFuture.completedFuture(true);
                 }
                 if (r.status() != 422 || n > 10_000) {
+                    System.err.println("B7: PATCH answered " + r.status() + " after " + n + " attempts: " + r.body());
                     return CompletableFuture.completedFuture(false);
                 }
                 return attempt(worker, add, releasing, n + 1);

@@ -179,7 +179,8 @@ final class WatchScenarios {
                             if (before != null) {
                                 failedWrites.merge(-1, 1, Integer::sum); // two writes answered one revision
                                 System.err.println("B5: two writes answered resourceVersion "
-                                        + Http.resourceVersion(r.body()) + ": " + r.body());
+                                        + Http.resourceVersion(r.body()) + " (status " + r.status() + ", "
+                                        + r.body().length() + " bytes): " + r.body());
                             }
                         } else {
                             failedWrites.merge(r.status(), 1, Integer::sum);
