@@ -68,17 +68,6 @@ public final class Lister {
                 throw StorageErrors.interpret(e, registry.resource(), "list", "");
             }
         }
-        if (!continuing && options.resourceVersion().isEmpty() && limit == 0) {
-            // kube 1.32's ConsistentListFromCache: etcd's current revision (one cheap linearizable read), then
-            // the cache once it has caught up to it; etcd itself if the cache cannot answer
-            try {
-                return fromCache(prefix, registry.store().get(registry.keys().all()).revision(), selector);
-            } catch (StorageException.NotReady | StorageException.FutureRevision e) {
-                // fall through to etcd
-            } catch (StorageException e) {
-                throw StorageErrors.interpret(e, registry.resource(), "list", "");
-            }
-        }
         if (continuing) {
             if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")) {
                 throw ApiException.badRequest("specifying resource version is not allowed when using continue");

@@ -79,11 +79,6 @@ public final class MeteredStore implements Store {
     }
 
     @Override
-    public void requestProgress() {
-        backing.requestProgress();
-    }
-
-    @Override
     public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
         return backing.watch(prefix, afterRevision, listener);
     }

@@ -73,13 +73,6 @@ public interface Store {
     }
 
     /**
-     * Asks this store's watches to report the store's current revision soon (etcd's progress request), so a
-     * cache fed by a watch of one prefix learns that writes elsewhere moved the revision on. A no-op here.
-     */
-    default void requestProgress() {
-    }
-
-    /**
      * A copy of {@code key} that may be stale, for an optimistic first attempt at a conditional write (kube's
      * {@code cachedExistingObject}): it saves the read when it is current, and the conditional write fails when
      * it is not. Callers never answer a read with it, and re-read before they report a failed or no-op attempt.

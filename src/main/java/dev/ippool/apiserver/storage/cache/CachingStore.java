@@ -93,27 +93,14 @@ public final class CachingStore implements Store, AutoCloseable {
         if (cache.isEmpty()) {
             return Store.super.getNotOlderThan(key, minRevision);
         }
-        catchUp(cache.get(), minRevision);
         KeyValue kv = cache.get().get(key, minRevision, REVISION_WAIT);
         return new Snapshot(Optional.ofNullable(kv), cache.get().revision());
     }
 
     @Override
     public Page listNotOlderThan(String prefix, long minRevision) {
-        return cacheFor(prefix).map(c -> {
-            catchUp(c, minRevision);
-            return c.list(prefix, minRevision, REVISION_WAIT);
-        }).orElseGet(() -> Store.super.listNotOlderThan(prefix, minRevision));
-    }
-
-    /**
-     * The revision may have moved on through writes under other prefixes, which a cache's watch never sees:
-     * etcd's progress notification brings the cache up to date (kube's cacher asks for one the same way).
-     */
-    private void catchUp(WatchCache cache, long minRevision) {
-        if (minRevision > cache.revision()) {
-            backing.requestProgress();
-        }
+        return cacheFor(prefix).map(c -> c.list(prefix, minRevision, REVISION_WAIT))
+                .orElseGet(() -> Store.super.listNotOlderThan(prefix, minRevision));
     }
 
     @Override

@@ -187,7 +187,6 @@ public final class EtcdStore implements Store, AutoCloseable {
     }
 
     /** Asks etcd for a progress notification on every open watch (etcd 3.4+). */
-    @Override
     public void requestProgress() {
         watch.requestProgress();
     }
