@@ -62,7 +62,7 @@ public class Gatekeeper {
         response.putHeader("Audit-Id", auditId);
         long started = System.nanoTime();
         String path = ctx.normalizedPath();
-        RequestInfo info = RequestInfo.parse(request.method().name(), path, watch(ctx));
+        RequestInfo info = RequestInfo.parse(request.method().name(), path, WatchRoute.watchParam(ctx, false));
         if (Probes.isProbe(path)) {
             ctx.next();
             return;
@@ -129,15 +129,6 @@ public class Gatekeeper {
         return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (1L << 63)).toString();
     }
 
-    /** kube's bool query parsing of {@code watch}; a malformed query string is simply not a watch here. */
-    private static boolean watch(RoutingContext ctx) {
-        try {
-            String value = ctx.queryParams().get("watch");
-            return value != null && Query.kubeBool(value);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
 
     private static X509Certificate[] peer(HttpServerRequest request) {
         if (!request.isSSL()) {

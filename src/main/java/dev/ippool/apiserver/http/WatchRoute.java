@@ -67,7 +67,7 @@ public class WatchRoute {
 
     private void handle(RoutingContext ctx) {
         Target target = parse(ctx.normalizedPath());
-        if (target == null || !(target.forced() || watchParam(ctx))) {
+        if (target == null || !(target.forced() || watchParam(ctx, true))) {
             ctx.next(); // most requests are not watches: decide that before copying the query
             return;
         }
@@ -172,13 +172,13 @@ public class WatchRoute {
                 o.continueToken(), true, o.sendInitialEvents(), o.allowWatchBookmarks(), o.timeoutSeconds());
     }
 
-    /** The {@code watch} query parameter as kube reads it; a malformed query is left to the full parse. */
-    private static boolean watchParam(RoutingContext ctx) {
+    /** The {@code watch} query parameter as kube reads it; {@code ifMalformed} when the query cannot be parsed. */
+    static boolean watchParam(RoutingContext ctx, boolean ifMalformed) {
         try {
             String value = ctx.queryParams().get("watch");
             return value != null && Query.kubeBool(value);
         } catch (RuntimeException e) {
-            return true;
+            return ifMalformed;
         }
     }
 
