@@ -91,7 +91,8 @@ final class AllocationScenarios {
         return bed.async.send("GET", POOL, null, null).thenCompose(got -> {
             long rv = Http.resourceVersion(got.body());
             if (!got.ok() || rv < 0) {
-                System.err.println("B7: GET answered " + got.status() + " with " + got.body().length() + " bytes");
+                System.err.println("B7: GET answered " + got.status() + " with " + got.body().length() + " bytes ("
+                        + got.trace() + ")");
                 return CompletableFuture.completedFuture(false);
             }
             int offset = releasing;
@@ -120,7 +121,8 @@ final class AllocationScenarios {
                     return CompletableFuture.completedFuture(true);
                 }
                 if (r.status() != 422 || n > 10_000) {
-                    System.err.println("B7: PATCH answered " + r.status() + " after " + n + " attempts: " + r.body());
+                    System.err.println("B7: PATCH answered " + r.status() + " after " + n + " attempts ("
+                            + r.trace() + "): " + r.body());
                     return CompletableFuture.completedFuture(false);
                 }
                 return attempt(worker, add, releasing, n + 1);

@@ -30,8 +30,9 @@ class BenchIT {
                 "B3-http-ceiling-livez", "B4-list-20-small-cache", "B4-list-20-small-raw-range",
                 "B4-list-20-small-consistent", "B4-list-5x256-cache", "B4-list-5x256-raw-range",
                 "B4-list-5x256-consistent", "B7-allocate-1", "B7-allocate-8", "B7-allocate-32",
-                "B5-watch-10-delivery-p99", "B5-watch-10-at-20-writes-delivery-p99", "B6-idle-watches-50-heap", "B8-pool-8192-roundtrip-p99",
-                "B8-over-limit-413", "B8-pool-65536-roundtrip-p99", "B9-startup-first-get");
+                "B5-watch-10-delivery-p99", "B5-watch-10-at-20-writes-delivery-p99", "B5-ceiling-fanout-10-at-20-writes-delivery-p99",
+                "B5-ceiling-fanout-10-delivery-p99",
+                "B6-idle-watches-50-heap", "B8-pool-8192-roundtrip-p99", "B8-over-limit-413", "B8-pool-65536-roundtrip-p99", "B9-startup-first-get");
         for (JsonNode s : written.path("scenarios")) {
             assertThat(s.path("failures").asLong()).as(s.path("name").asText()).isZero();
             assertThat(s.path("operations").asLong()).as(s.path("name").asText()).isPositive();

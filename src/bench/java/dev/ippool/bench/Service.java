@@ -123,7 +123,16 @@ final class Service implements AutoCloseable {
 
     /** CPU time the service's process has used so far (user + system), from /proc. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return cpuSeconds(process.pid());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** CPU time process {@code pid} has used so far (user + system), from /proc. */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks are 100 Hz
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;

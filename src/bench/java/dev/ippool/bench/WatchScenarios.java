@@ -30,12 +30,44 @@ final class WatchScenarios {
         this.bed = bed;
     }
 
+    /** Where B5's watchers and writer point: the service, or the fan-out ceiling. */
+    private record Server(String url, AsyncHttp writer, long pid, boolean service) {
+    }
+
     void run() throws Exception {
-        fanOut(100, true);
+        Server service = new Server(bed.service.url(), bed.async, bed.service.pid(), true);
+        int frameBytes = fanOut(service, 100, "B5-watch-" + bed.mode.watchers(), true);
         // the same watchers at a fifth of the write rate: what this machine delivers when it is not saturated
-        fanOut(20, false);
+        fanOut(service, 20, "B5-watch-" + bed.mode.watchers() + "-at-20-writes", false);
+        ceiling(frameBytes);
         idle();
         bed.compactAndDefragment("B5-B6");
+    }
+
+    /**
+     * The same 1,000 watchers and 100 writes/s against {@link FanOutCeiling}: the delivery this machine gives
+     * when a server does nothing but write each frame to each watcher. What the service adds is the difference.
+     */
+    private void ceiling(int frameBytes) throws Exception {
+        int port = dev.ippool.apiserver.storage.etcd.EtcdProcess.freePort();
+        Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-cp", classPath(),
+                FanOutCeiling.class.getName(), Integer.toString(port), Integer.toString(frameBytes))
+                .redirectErrorStream(true).start();
+        try (AsyncHttp writer = new AsyncHttp("http://127.0.0.1:" + port, null, 512)) {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            if (!"listening".equals(first)) {
+                throw new IllegalStateException("the fan-out ceiling did not start: " + first);
+            }
+            Server bare = new Server("http://127.0.0.1:" + port, writer, process.pid(), false);
+            // 20 writes/s first: it warms the bare server's JIT as the earlier groups warmed the service's
+            fanOut(bare, 20, "B5-ceiling-fanout-" + bed.mode.watchers() + "-at-20-writes", false);
+            fanOut(bare, 100, "B5-ceiling-fanout-" + bed.mode.watchers(), false);
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
     }
 
     private static final byte[] MODIFIED = "{\"type\":\"MODIFIED\"".getBytes(StandardCharsets.UTF_8);
@@ -71,14 +103,34 @@ final class WatchScenarios {
         return -1;
     }
 
-    private void fanOut(int writesPerSecond, boolean target) throws Exception {
+    /** This harness's class path: under {@code exec:java} the classes come from a loader, not the JVM's own path. */
+    private static String classPath() {
+        List<String> entries = new ArrayList<>();
+        for (ClassLoader l = WatchScenarios.class.getClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader urls) {
+                for (java.net.URL u : urls.getURLs()) {
+                    entries.add(java.nio.file.Path.of(URI.create(u.toString())).toString());
+                }
+            }
+        }
+        entries.add(System.getProperty("java.class.path"));
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /** Runs watchers against {@code server} while it is written; returns the size of a frame they received. */
+    private int fanOut(Server server, int writesPerSecond, String id, boolean target) throws Exception {
         // a namespace per run: late writes of one run must not reach the next run's watchers
         String pools = Http.pools("bench-watch-" + writesPerSecond);
         String pool = "w";
-        long start = Http.resourceVersion(bed.http.must("POST", pools, "application/json", Http.pool(pool, 1)));
-        String id = "B5-watch-" + bed.mode.watchers() + (target ? "" : "-at-" + writesPerSecond + "-writes");
+        AsyncHttp.Reply created = server.writer().send("POST", pools, "application/json", Http.pool(pool, 1))
+                .get(60, TimeUnit.SECONDS);
+        long start = Http.resourceVersion(created.body());
+        if (!created.ok() || start < 0) {
+            throw new IllegalStateException("POST " + pools + " answered " + created.status() + ": " + created.body());
+        }
         int watchers = bed.mode.watchers();
-        double etcdWatchersBefore = etcdWatchers();
+        java.util.concurrent.atomic.AtomicInteger frameBytes = new java.util.concurrent.atomic.AtomicInteger();
+        double etcdWatchersBefore = server.service() ? etcdWatchers() : 0;
         // per watcher: the RVs it saw, in order, and when each arrived (each watcher's stream is read by one
         // event loop; the counts are atomic so the main thread sees them)
         int capacity = (int) (bed.mode.measureMillis() * writesPerSecond / 1000) + 16;
@@ -86,7 +138,7 @@ final class WatchScenarios {
         long[][] seen = new long[watchers][capacity];
         long[][] arrivals = new long[watchers][capacity];
         AtomicLong broken = new AtomicLong();
-        try (AsyncHttp streams = new AsyncHttp(bed.service.url(), bed.token, watchers + 16)) {
+        try (AsyncHttp streams = new AsyncHttp(server.url(), bed.token, watchers + 16)) {
             List<CompletableFuture<Integer>> opened = new ArrayList<>();
             for (int i = 0; i < watchers; i++) {
                 int k = i;
@@ -94,6 +146,7 @@ final class WatchScenarios {
                     long now = System.nanoTime();
                     int c = counts.get(k);
                     if (startsWith(line, MODIFIED) && c < capacity) {
+                        frameBytes.set(line.length() + 1);
                         seen[k][c] = rv(line);
                         arrivals[k][c] = now;
                         counts.set(k, c + 1);
@@ -101,12 +154,12 @@ final class WatchScenarios {
                 }, broken::incrementAndGet));
             }
             CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            double etcdWatchersDuring = etcdWatchers();
-            double serviceCpu = bed.service.cpuSeconds();
+            double etcdWatchersDuring = server.service() ? etcdWatchers() : 0;
+            double serviceCpu = Service.cpuSeconds(server.pid());
             long[] machineCpu = machineCpu();
             java.time.Duration generatorCpu = ProcessHandle.current().info().totalCpuDuration().orElseThrow();
             long began = System.nanoTime();
-            Map<Long, Long> sentAt = write(pools + pool, writesPerSecond);
+            Map<Long, Long> sentAt = write(server.writer(), pools + pool, writesPerSecond);
             long[] written = sentAt.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && !allCaughtUp(counts, written.length)) {
@@ -117,7 +170,7 @@ final class WatchScenarios {
             long[] machineNow = machineCpu();
             bed.results.fact(id + "-machine-busy", 1 - (double) (machineNow[1] - machineCpu[1])
                     / Math.max(1, machineNow[0] - machineCpu[0]));
-            bed.results.fact(id + "-service-cpu-cores", (bed.service.cpuSeconds() - serviceCpu) / wall);
+            bed.results.fact(id + "-service-cpu-cores", (Service.cpuSeconds(server.pid()) - serviceCpu) / wall);
             bed.results.fact(id + "-generator-cpu-cores", (ProcessHandle.current().info().totalCpuDuration()
                     .orElseThrow().minus(generatorCpu)).toMillis() / 1000.0 / wall);
             Histogram latency = new Histogram(3);
@@ -131,7 +184,10 @@ final class WatchScenarios {
             long incomplete = 0;
             for (int k = 0; k < watchers; k++) {
                 if (!Arrays.equals(Arrays.copyOf(seen[k], counts.get(k)), written)) {
-                    incomplete++;
+                    if (incomplete++ == 0) {
+                        System.err.println("B5: watcher " + k + " differs from the writes: "
+                                + difference(Arrays.copyOf(seen[k], counts.get(k)), written));
+                    }
                 }
             }
             double p99 = latency.getValueAtPercentile(99) / 1000.0;
@@ -146,7 +202,17 @@ final class WatchScenarios {
                             / (bed.mode.measureMillis() / 1000.0), latency.getValueAtPercentile(50) / 1000.0, p99,
                             written.length, incomplete + broken.get() + failed),
                     (!target || p99 < 50) && etcdWatchersDuring == etcdWatchersBefore);
+            return frameBytes.get();
         }
+    }
+
+    /** Where a watcher's sequence of RVs first departs from the written one, for the log. */
+    static String difference(long[] seen, long[] written) {
+        int i = Arrays.mismatch(seen, written);
+        return "saw " + seen.length + " of " + written.length + " events; first difference at " + i + ": saw "
+                + Arrays.toString(Arrays.copyOfRange(seen, Math.max(0, i - 2), Math.min(seen.length, i + 3)))
+                + ", written " + Arrays.toString(Arrays.copyOfRange(written, Math.max(0, i - 2),
+                        Math.min(written.length, i + 3)));
     }
 
     private static boolean allCaughtUp(AtomicIntegerArray counts, int expected) {
@@ -159,7 +225,7 @@ final class WatchScenarios {
     }
 
     /** Merge-patches the pool at a fixed rate for the measured window; returns each write's RV → send time. */
-    private Map<Long, Long> write(String pool, int writesPerSecond) throws Exception {
+    private Map<Long, Long> write(AsyncHttp writer, String pool, int writesPerSecond) throws Exception {
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         int writes = (int) (bed.mode.measureMillis() * writesPerSecond / 1000);
@@ -171,16 +237,20 @@ final class WatchScenarios {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             long sent = System.nanoTime();
-            inFlight.add(bed.async.send("PATCH", pool, "application/merge-patch+json",
+            inFlight.add(writer.send("PATCH", pool, "application/merge-patch+json",
                     "{\"metadata\":{\"labels\":{\"n\":\"" + i + "\"}}}")
                     .thenAccept(r -> {
-                        if (r.ok()) {
+                        if (r.ok() && Http.resourceVersion(r.body()) < 0) {
+                            failedWrites.merge(-2, 1, Integer::sum); // a success without the object it wrote
+                            System.err.println("B5: write answered " + r.status() + " without a resourceVersion ("
+                                    + r.body().length() + " bytes, " + r.trace() + "): " + r.body());
+                        } else if (r.ok()) {
                             Long before = sentAt.put(Http.resourceVersion(r.body()), sent);
                             if (before != null) {
                                 failedWrites.merge(-1, 1, Integer::sum); // two writes answered one revision
                                 System.err.println("B5: two writes answered resourceVersion "
                                         + Http.resourceVersion(r.body()) + " (status " + r.status() + ", "
-                                        + r.body().length() + " bytes): " + r.body());
+                                        + r.body().length() + " bytes, " + r.trace() + "): " + r.body());
                             }
                         } else {
                             failedWrites.merge(r.status(), 1, Integer::sum);
