@@ -41,7 +41,11 @@ final class AllocationScenarios {
         for (int allocators : new int[] {1, 8, 32}) {
             attempts.set(0);
             successes.set(0);
+            double cpu = bed.service.cpuSeconds();
             Load.Outcome o = bed.load(allocators, this::allocateOrRelease);
+            // the service's CPU per successful patch, warm-up included on both sides
+            bed.results.fact("B7-allocate-" + allocators + "-service-cpu-ms-per-success",
+                    (bed.service.cpuSeconds() - cpu) * 1000 / Math.max(1, successes.get()));
             releaseAll();
             Load.Outcome goodput = new Load.Outcome(o.perSecond(), o.p50Millis(), o.p99Millis(), o.operations(),
                     o.failures() + duplicates.getAndSet(0));
@@ -50,10 +54,13 @@ final class AllocationScenarios {
                     : (double) attempts.get() / successes.get());
             if (allocators == 1) {
                 oneAllocator = goodput.perSecond();
-                // without B0 in this run (-Dbench.only) there is no yardstick: the entry shows 0 and fails
-                double baseline = bed.baselines() == null ? 0 : 1000 / bed.baselines().txn1P50();
-                bed.results.add(name, goodput.perSecond(), "patches/s", baseline, ">= 0.5 / R_txn1 p50, no duplicate",
-                        goodput, baseline > 0 && goodput.perSecond() >= 0.5 * baseline);
+                // without B0 in this run (-Dbench.only) there is no yardstick: the entry shows 0 and fails.
+                // The baseline shown is etcd's own read-then-write loop (B0-raw-get-txn-serial); the target is
+                // the issue's, 0.5 / R_txn1 p50
+                double target = bed.baselines() == null ? 0 : 500 / bed.baselines().txn1P50();
+                double raw = bed.baselines() == null ? 0 : bed.baselines().getTxn1();
+                bed.results.add(name, goodput.perSecond(), "patches/s", raw, ">= 0.5 / R_txn1 p50 (baseline: raw "
+                        + "get + txn loop), no duplicate", goodput, target > 0 && goodput.perSecond() >= target);
             } else {
                 bed.results.add(name, goodput.perSecond(), "patches/s", oneAllocator, allocators == 32
                         ? ">= 0.5 x 1 allocator, no duplicate" : "no duplicate", goodput,

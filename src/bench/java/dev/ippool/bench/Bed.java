@@ -23,7 +23,8 @@ final class Bed {
     private Baselines baselines;
 
     /** B0's yardsticks, in ops/s or ms. */
-    record Baselines(double txn, double txn1P50, double get, double lget, double get38) {
+    record Baselines(double txn, double txn1P50, double get, double lget, double get38, double getTxn1,
+            double getTxn32) {
     }
 
     Bed(String etcdUrl, Service service, String token, Mode mode, Results results) {

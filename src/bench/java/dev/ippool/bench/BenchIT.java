@@ -25,7 +25,8 @@ class BenchIT {
         JsonNode written = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         List<String> names = written.path("scenarios").findValuesAsText("name");
         assertThat(names).containsExactly("B0-raw-txn-256", "B0-raw-txn-serial-p50", "B0-raw-get-serializable-64",
-                "B0-raw-get-linearizable-64", "B0-raw-get-38k-64", "B1-post-256", "B2-create-serial-p50",
+                "B0-raw-get-linearizable-64", "B0-raw-get-38k-64", "B0-raw-get-txn-serial",
+                "B0-raw-get-txn-32-one-key", "B1-post-256", "B2-create-serial-p50",
                 "B2-update-serial-p99", "B3-get-cache-small", "B3-get-cache-256", "B3-get-consistent",
                 "B3-http-ceiling-livez", "B4-list-20-small-cache", "B4-list-20-small-raw-range",
                 "B4-list-20-small-consistent", "B4-list-5x256-cache", "B4-list-5x256-raw-range",

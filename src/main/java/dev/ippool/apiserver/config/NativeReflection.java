@@ -9,7 +9,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The wire records Jackson serialises by reflection. Resources return them as bytes, so Quarkus cannot see them
- * as response types; a native image needs them registered here.
+ * as response types; a native image needs them registered here. jetcd's {@code AbstractResponse} is here for
+ * {@code storage.etcd.JetcdMessages}, which reads the protobuf message it keeps behind a protected accessor.
  */
 @RegisterForReflection(targets = {Status.class, StatusDetails.class, StatusCause.class,
     DiscoveryTypes.GroupVersion.class, DiscoveryTypes.ApiGroup.class, DiscoveryTypes.ApiGroupList.class,
@@ -18,7 +19,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
     DiscoveryTypes.GroupDiscovery.class, DiscoveryTypes.GroupDiscoveryList.class, DiscoveryTypes.VersionInfo.class,
     MetaViews.ObjectMeta.class, MetaViews.ListMeta.class, MetaViews.PartialObjectMetadata.class,
     MetaViews.PartialObjectMetadataList.class, MetaViews.ColumnDefinition.class, MetaViews.Row.class,
-    MetaViews.Table.class})
+    MetaViews.Table.class, io.etcd.jetcd.impl.AbstractResponse.class})
 public final class NativeReflection {
 
     private NativeReflection() {

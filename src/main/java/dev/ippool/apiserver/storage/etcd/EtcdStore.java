@@ -15,7 +15,6 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.etcd.jetcd.kv.GetResponse;
@@ -46,6 +45,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     private final KV kv;
     private final Watch watch;
     private final long timeoutMillis;
+    private final JetcdMessages messages = new JetcdMessages();
 
     public EtcdStore(Client client, Duration timeout) {
         this.client = client;
@@ -72,7 +72,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public Snapshot get(String key) {
         GetResponse response = await(kv.get(bytes(key)), "get");
-        Optional<KeyValue> value = response.getKvs().stream().findFirst().map(EtcdStore::toKeyValue);
+        Optional<KeyValue> value = messages.kvs(response).stream().findFirst();
         return new Snapshot(value, response.getHeader().getRevision());
     }
 
@@ -85,7 +85,7 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .withLimit(request.limit())
                 .build();
         GetResponse response = await(kv.get(bytes(start), option), "list", request.revision());
-        List<KeyValue> items = response.getKvs().stream().map(EtcdStore::toKeyValue).toList();
+        List<KeyValue> items = messages.kvs(response);
         long revision = response.getHeader().getRevision();
         return new Page(items, revision, response.isMore(), Math.max(0, response.getCount() - items.size()));
     }
@@ -148,14 +148,15 @@ public final class EtcdStore implements Store, AutoCloseable {
                 if (ended.get()) {
                     return;
                 }
-                if (response.getEvents().isEmpty()) {
+                List<RawEvent> events = messages.events(response);
+                if (events.isEmpty()) {
                     if (response.isProgressNotify()) {
                         listener.onProgress(response.getHeader().getRevision());
                     }
                     return;
                 }
-                for (WatchEvent event : response.getEvents()) {
-                    listener.onChange(toChange(event));
+                for (RawEvent event : events) {
+                    listener.onChange(event.change());
                 }
             }
 
@@ -186,18 +187,12 @@ public final class EtcdStore implements Store, AutoCloseable {
         return client;
     }
 
-    /** Asks etcd for a progress notification on every open watch (etcd 3.4+). */
-    public void requestProgress() {
-        watch.requestProgress();
-    }
-
-    static Change toChange(WatchEvent event) {
-        KeyValue kv = toKeyValue(event.getKeyValue());
-        KeyValue prev = event.getPrevKV() == null || event.getPrevKV().getModRevision() == 0 ? null
-                : toKeyValue(event.getPrevKV());
-        return event.getEventType() == WatchEvent.EventType.DELETE
-                ? new Change(Change.Type.DELETE, kv.key(), null, prev, kv.modRevision())
-                : new Change(Change.Type.PUT, kv.key(), kv, prev, kv.modRevision());
+    /** One event of an etcd watch: a put or a delete of {@code kv}, with the value before it if there was one. */
+    record RawEvent(boolean delete, KeyValue kv, KeyValue prev) {
+        Change change() {
+            return delete ? new Change(Change.Type.DELETE, kv.key(), null, prev, kv.modRevision())
+                    : new Change(Change.Type.PUT, kv.key(), kv, prev, kv.modRevision());
+        }
     }
 
     @Override
@@ -205,14 +200,13 @@ public final class EtcdStore implements Store, AutoCloseable {
         client.close();
     }
 
-    private static StorageException lost(String key, TxnResponse response) {
+    private StorageException lost(String key, TxnResponse response) {
         return current(response).<StorageException>map(StorageException.Conflict::new)
                 .orElseGet(() -> new StorageException.NotFound(key));
     }
 
-    private static Optional<KeyValue> current(TxnResponse response) {
-        return response.getGetResponses().stream().flatMap(r -> r.getKvs().stream()).findFirst()
-                .map(EtcdStore::toKeyValue);
+    private Optional<KeyValue> current(TxnResponse response) {
+        return response.getGetResponses().stream().flatMap(r -> messages.kvs(r).stream()).findFirst();
     }
 
     private <T> T await(CompletableFuture<T> future, String operation) {
@@ -232,11 +226,6 @@ public final class EtcdStore implements Store, AutoCloseable {
         } catch (ExecutionException e) {
             throw EtcdErrors.translate(operation, revision, e.getCause());
         }
-    }
-
-    static KeyValue toKeyValue(io.etcd.jetcd.KeyValue kv) {
-        return new KeyValue(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
-                kv.getCreateRevision(), kv.getModRevision());
     }
 
     static ByteSequence bytes(String s) {
