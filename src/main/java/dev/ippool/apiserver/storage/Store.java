@@ -29,7 +29,8 @@ public interface Store {
     Page list(ListRequest request);
 
     /**
-     * Creates a key that must not exist.
+     * Creates a key that must not exist. The store may keep {@code value} without copying it (as it may for
+     * {@link #update}): the caller must not change the array afterwards.
      *
      * @return the revision of the write, which becomes the new key's modRevision
      * @throws StorageException.AlreadyExists with the current value if the key exists

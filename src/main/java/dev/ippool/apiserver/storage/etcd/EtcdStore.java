@@ -95,7 +95,7 @@ public final class EtcdStore implements Store, AutoCloseable {
         ByteSequence k = bytes(key);
         TxnResponse response = await(kv.txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .Then(Op.put(k, wrap(value), PutOption.DEFAULT))
                 .Else(Op.get(k, GetOption.DEFAULT))
                 .commit(), "create");
         if (!response.isSucceeded()) {
@@ -107,7 +107,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
         ByteSequence k = bytes(key);
-        return conditional(k, expectedModRevision, Op.put(k, ByteSequence.from(value), PutOption.DEFAULT), "update");
+        return conditional(k, expectedModRevision, Op.put(k, wrap(value), PutOption.DEFAULT), "update");
     }
 
     @Override
@@ -226,6 +226,14 @@ public final class EtcdStore implements Store, AutoCloseable {
         } catch (ExecutionException e) {
             throw EtcdErrors.translate(operation, revision, e.getCause());
         }
+    }
+
+    /**
+     * The value as jetcd takes it, without the copy {@code ByteSequence.from(byte[])} makes: the callers hand over
+     * arrays they never change again, and jetcd copies the value twice more on its way into the request.
+     */
+    private static ByteSequence wrap(byte[] value) {
+        return ByteSequence.from(com.google.protobuf.UnsafeByteOperations.unsafeWrap(value));
     }
 
     static ByteSequence bytes(String s) {
