@@ -47,15 +47,21 @@ final class Patches {
     }
 
     /**
-     * Applies every operation to a copy of {@code document}. Any failure (a failed {@code test}, a missing path,
-     * an unknown op) is kube's 422 {@code Invalid} with the generic message, never the library's text.
+     * Applies every operation to {@code document} without changing it: what an operation writes is copied first
+     * (see {@link Writable}), the rest is shared. Any failure (a failed {@code test}, a missing path, an unknown
+     * op) is kube's 422 {@code Invalid} with the generic message, never the library's text.
      */
     static JsonNode applyJsonPatch(ArrayNode ops, JsonNode document) {
-        JsonNode doc = sortedCopy(document);
+        Writable writable = new Writable();
+        JsonNode doc = writable.root(document);
         for (JsonNode op : ops) {
             try {
                 if (isTestOfMissingMemberAgainstNull(op, doc)) {
                     continue;
+                }
+                if (!"test".equals(op.path("op").asText())) {
+                    writable.along(doc, op.path("path").asText(""));
+                    writable.along(doc, op.path("from").asText(""));
                 }
                 ArrayNode single = JsonNodeFactory.instance.arrayNode().add(op);
                 if (op.path("path").asText("").isEmpty()) {
@@ -88,38 +94,28 @@ final class Patches {
         return parent.isObject() && !parent.has(member);
     }
 
-    /** RFC 7386 merge patch; a body that is not a JSON object is rejected as kube's library rejects it. */
+    /**
+     * RFC 7386 merge patch, leaving {@code document} as it was: the objects the patch reaches are copied, the
+     * rest is shared. A body that is not a JSON object is rejected as kube's library rejects it.
+     */
     static JsonNode applyMergePatch(JsonNode patch, JsonNode document) {
         if (!patch.isObject()) {
             throw ApiException.badRequest("Invalid JSON Patch");
         }
-        return merge(sortedCopy(document), patch);
-    }
-
-    /**
-     * A deep copy whose objects keep their keys sorted (as the codec's trees do), so writing the patched object
-     * never re-sorts it; Jackson's deepCopy would make every object a plain LinkedHashMap. Values are immutable
-     * and shared.
-     */
-    static JsonNode sortedCopy(JsonNode node) {
-        if (node instanceof ObjectNode o) {
-            ObjectNode copy = new ObjectNode(JsonNodeFactory.instance, new java.util.TreeMap<>());
-            o.fields().forEachRemaining(e -> copy.set(e.getKey(), sortedCopy(e.getValue())));
-            return copy;
+        JsonNode merged = merge(document, patch);
+        if (merged instanceof ObjectNode root && root.get("metadata") instanceof ObjectNode metadata
+                && metadata == document.get("metadata")) {
+            root.set("metadata", Writable.shallow(metadata)); // the write path sets metadata fields in place
         }
-        if (node instanceof ArrayNode a) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode(a.size());
-            a.forEach(item -> copy.add(sortedCopy(item)));
-            return copy;
-        }
-        return node;
+        return merged;
     }
 
     private static JsonNode merge(JsonNode target, JsonNode patch) {
         if (!patch.isObject()) {
             return patch.deepCopy();
         }
-        ObjectNode result = target instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+        ObjectNode result = target instanceof ObjectNode o ? Writable.shallow(o)
+                : new ObjectNode(JsonNodeFactory.instance, new java.util.TreeMap<>());
         Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();

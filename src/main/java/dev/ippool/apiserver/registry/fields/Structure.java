@@ -165,6 +165,9 @@ public final class Structure {
     private record Comparer(FieldSet.Builder added, FieldSet.Builder modified, FieldSet.Builder removed) {
 
         void compare(Type t, JsonNode l, JsonNode r, List<String> path) {
+            if (l != null && l == r) {
+                return; // one node on both sides (a patch shares what it did not write): nothing differs below
+            }
             boolean container = t.kind() != Kind.LEAF;
             boolean emptyBoth = isEmpty(l) && isEmpty(r);
             if (!container || emptyBoth || !shaped(t, l) || !shaped(t, r)) {
