@@ -42,7 +42,15 @@ final class AllocationScenarios {
             attempts.set(0);
             successes.set(0);
             double cpu = bed.service.cpuSeconds();
+            double[] server = serverTimes();
             Load.Outcome o = bed.load(allocators, this::allocateOrRelease);
+            // the service's own mean time per GET and per PATCH (its apiserver_request_duration_seconds): the
+            // rest of an allocation's latency is the network, the client and waiting for a core
+            double[] after = serverTimes();
+            bed.results.fact("B7-allocate-" + allocators + "-service-get-mean-ms",
+                    (after[0] - server[0]) * 1000 / Math.max(1, after[1] - server[1]));
+            bed.results.fact("B7-allocate-" + allocators + "-service-patch-mean-ms",
+                    (after[2] - server[2]) * 1000 / Math.max(1, after[3] - server[3]));
             // the service's CPU per successful patch, warm-up included on both sides
             bed.results.fact("B7-allocate-" + allocators + "-service-cpu-ms-per-success",
                     (bed.service.cpuSeconds() - cpu) * 1000 / Math.max(1, successes.get()));
@@ -69,6 +77,17 @@ final class AllocationScenarios {
         }
         bed.results.fact("B7-allocations-left", offsets(bed.http.must("GET", POOL, null, null)).size());
         bed.compactAndDefragment("B7");
+    }
+
+    /** {GET seconds, GETs, PATCH seconds, PATCHes} as the service's request metrics count them so far. */
+    private double[] serverTimes() throws Exception {
+        String get = "apiserver_request_duration_seconds_%s{component=\"apiserver\",dry_run=\"\","
+                + "group=\"whereabouts.cni.cncf.io\",resource=\"ippools\",scope=\"resource\",subresource=\"\","
+                + "verb=\"%s\"";
+        return new double[] {bed.service.metric(String.format(get, "sum", "GET")),
+            bed.service.metric(String.format(get, "count", "GET")),
+            bed.service.metric(String.format(get, "sum", "PATCH")),
+            bed.service.metric(String.format(get, "count", "PATCH"))};
     }
 
     private static Set<Integer> offsets(String pool) {
