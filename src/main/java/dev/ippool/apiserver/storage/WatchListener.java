@@ -6,8 +6,17 @@ package dev.ippool.apiserver.storage;
  */
 public interface WatchListener {
 
-    /** A change with a revision greater than every one delivered before. */
+    /** A change with a revision not less than any delivered before. */
     void onChange(Change change);
+
+    /**
+     * Changes in revision order, delivered together: every change of one revision (an etcd transaction or ranged
+     * delete can touch many keys at one revision) is in the same call, so a listener can apply a revision
+     * whole. Their revisions are greater than those of every earlier call.
+     */
+    default void onChanges(java.util.List<Change> changes) {
+        changes.forEach(this::onChange);
+    }
 
     /** Nothing changed under the prefix up to {@code revision} (used for bookmarks). */
     default void onProgress(long revision) {

@@ -61,6 +61,32 @@ class CachingStoreTest extends StoreContract {
     }
 
     @Test
+    @DisplayName("thousands of keys deleted in one etcd revision (a ranged delete) all leave the cache")
+    void rangedDelete() throws Exception {
+        String prefix = "/contract/ranged/" + UUID.randomUUID() + "/";
+        byte[] value = "x".repeat(1500).getBytes(StandardCharsets.UTF_8);
+        long created = 0;
+        for (int i = 0; i < 5_000; i++) {
+            created = etcdStore.create(prefix + i, value);
+        }
+        Recorder recorder = new Recorder();
+        try (Subscription ignored = cache.watch(prefix, created, recorder)) {
+            long deleted = etcdStore.client().getKVClient().delete(io.etcd.jetcd.ByteSequence.from(prefix,
+                    StandardCharsets.UTF_8), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
+                    .join().getHeader().getRevision();
+            assertThat(cache.listNotOlderThan(prefix, deleted).items()).isEmpty();
+            java.util.Set<String> gone = new java.util.HashSet<>();
+            for (int i = 0; i < 5_000; i++) {
+                Change change = recorder.next();
+                assertThat(change.type()).isEqualTo(Change.Type.DELETE);
+                assertThat(change.revision()).isEqualTo(deleted);
+                gone.add(change.key());
+            }
+            assertThat(gone).hasSize(5_000);
+        }
+    }
+
+    @Test
     @DisplayName("a read from a revision the cache will not reach within 3 s is FutureRevision")
     void futureRevision() {
         Instant start = Instant.now();

@@ -131,36 +131,55 @@ final class WatchCache {
 
         @Override
         public void onChange(Change change) {
+            onChanges(List.of(change));
+        }
+
+        /**
+         * Applies a batch under one lock, so no reader sees part of a revision: several keys can change at one
+         * revision (a ranged delete of a namespace's pools is one), and comparing each change with the revision
+         * of the one before would drop all but the first.
+         */
+        @Override
+        public void onChanges(List<Change> changes) {
             lock.lock();
             try {
-                if (myGeneration != generation || change.revision() <= revision) {
+                if (myGeneration != generation) {
                     return;
                 }
-                if (change.type() == Change.Type.DELETE) {
-                    state.remove(change.key());
-                } else {
-                    state.put(change.key(), change.current());
+                long applied = revision;
+                for (Change change : changes) {
+                    if (change.revision() > applied) {
+                        apply(change);
+                    }
                 }
-                ring.addLast(change);
-                ringBytes += size(change);
-                // bounded by count and by bytes (the newest change always stays): a watch from before the floor
-                // gets 410 Gone and relists, as from kube's watch cache
-                while (ring.size() > 1 && (ring.size() > capacity || ringBytes > maxBytes)) {
-                    Change evicted = ring.removeFirst();
-                    ringBytes -= size(evicted);
-                    floor = evicted.revision();
-                }
-                revision = change.revision();
-                for (CacheWatcher w : watchers) {
-                    w.offer(change);
-                }
-                // what the watchers derived from it (events, decoded objects) can be large: a later replay from
-                // the ring derives it again rather than the ring keeping it
-                change.forget();
                 advanced.signalAll();
             } finally {
                 lock.unlock();
             }
+        }
+
+        private void apply(Change change) {
+            if (change.type() == Change.Type.DELETE) {
+                state.remove(change.key());
+            } else {
+                state.put(change.key(), change.current());
+            }
+            ring.addLast(change);
+            ringBytes += size(change);
+            // bounded by count and by bytes (the newest change always stays): a watch from before the floor
+            // gets 410 Gone and relists, as from kube's watch cache
+            while (ring.size() > 1 && (ring.size() > capacity || ringBytes > maxBytes)) {
+                Change evicted = ring.removeFirst();
+                ringBytes -= size(evicted);
+                floor = evicted.revision();
+            }
+            revision = change.revision();
+            for (CacheWatcher w : watchers) {
+                w.offer(change);
+            }
+            // what the watchers derived from it (events, decoded objects) can be large: a later replay from
+            // the ring derives it again rather than the ring keeping it
+            change.forget();
         }
 
         @Override

@@ -155,9 +155,8 @@ public final class EtcdStore implements Store, AutoCloseable {
                     }
                     return;
                 }
-                for (RawEvent event : events) {
-                    listener.onChange(event.change());
-                }
+                // one response holds whole revisions: handed over together, a revision is applied whole
+                listener.onChanges(events.stream().map(RawEvent::change).toList());
             }
 
             @Override
