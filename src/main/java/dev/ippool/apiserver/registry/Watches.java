@@ -114,6 +114,18 @@ public final class Watches {
             private boolean done;
             private boolean first = true;
 
+            /** This stream's frame memo keys by type and first-ness, built once (looked up per watcher per change). */
+            private final java.util.Map<String, String[]> frameKeys = java.util.Map.of(
+                    "ADDED", keys("ADDED"), "MODIFIED", keys("MODIFIED"), "DELETED", keys("DELETED"));
+
+            private String[] keys(String type) {
+                return new String[] {type + "/" + view.key() + "/false", type + "/" + view.key() + "/true"};
+            }
+
+            private String frameKey(String type, boolean first) {
+                return frameKeys.get(type)[first ? 1 : 0];
+            }
+
             Stream(WatchSink sink) {
                 this.sink = sink;
             }
@@ -175,7 +187,7 @@ public final class Watches {
                 }
                 synchronized (this) {
                     boolean firstFrame = first;
-                    byte[] frame = change.memo(type + "/" + view.key() + "/" + firstFrame, () -> frames.event(type,
+                    byte[] frame = change.memo(frameKey(type, firstFrame), () -> frames.event(type,
                             view.object(type.equals("DELETED") ? deletedState(change) : current(change), firstFrame)));
                     revision = change.revision();
                     send(frame);
