@@ -8,7 +8,6 @@ import dev.ippool.apiserver.storage.Store;
 import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -27,7 +26,7 @@ import org.jboss.logging.Logger;
  * the same {@link Change} object.
  *
  * <p>Changes are applied and dispatched under one lock, in revision order; listeners must not block. A client
- * watch may start after any revision from {@link #floor} on; older ones get {@link StorageException.Compacted}.
+ * watch may start after any revision from the ring's floor on; older ones get {@link StorageException.Compacted}.
  */
 final class WatchCache {
 
@@ -35,31 +34,24 @@ final class WatchCache {
 
     private final Store backing;
     private final String prefix;
-    private final int capacity;
     private final ScheduledExecutorService scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private final NavigableMap<String, KeyValue> state = new TreeMap<>();
-    private final ArrayDeque<Change> ring = new ArrayDeque<>();
+    private final ChangeRing ring;
     private final List<CacheWatcher> watchers = new CopyOnWriteArrayList<>();
 
     private long revision;
-    private long floor;
     private boolean ready;
     private boolean closed;
     private long generation;
     private Subscription upstream;
     private int failures;
 
-    /** Bytes of the values the ring holds; with {@link #maxBytes}, what keeps large pools from filling the heap. */
-    private long ringBytes;
-    private final long maxBytes;
-
     WatchCache(Store backing, String prefix, int capacity, long maxBytes, ScheduledExecutorService scheduler) {
         this.backing = backing;
         this.prefix = prefix;
-        this.capacity = capacity;
-        this.maxBytes = maxBytes;
+        this.ring = new ChangeRing(capacity, maxBytes);
         this.scheduler = scheduler;
     }
 
@@ -87,11 +79,9 @@ final class WatchCache {
                     return;
                 }
                 state.clear();
-                ring.clear();
-                ringBytes = 0;
+                ring.reset(page.revision());
                 page.items().forEach(kv -> state.put(kv.key(), kv));
                 revision = page.revision();
-                floor = page.revision();
                 ready = true;
                 failures = 0;
                 upstream = backing.watch(prefix, page.revision(), new Upstream(myGeneration));
@@ -164,15 +154,7 @@ final class WatchCache {
             } else {
                 state.put(change.key(), change.current());
             }
-            ring.addLast(change);
-            ringBytes += size(change);
-            // bounded by count and by bytes (the newest change always stays): a watch from before the floor
-            // gets 410 Gone and relists, as from kube's watch cache
-            while (ring.size() > 1 && (ring.size() > capacity || ringBytes > maxBytes)) {
-                Change evicted = ring.removeFirst();
-                ringBytes -= size(evicted);
-                floor = evicted.revision();
-            }
+            ring.add(change);
             revision = change.revision();
             for (CacheWatcher w : watchers) {
                 w.offer(change);
@@ -223,8 +205,8 @@ final class WatchCache {
         lock.lock();
         try {
             requireReady();
-            if (afterRevision < floor) {
-                throw new StorageException.Compacted(afterRevision, floor, null);
+            if (afterRevision < ring.floor()) {
+                throw new StorageException.Compacted(afterRevision, ring.floor(), null);
             }
             CacheWatcher watcher = new CacheWatcher(subPrefix, afterRevision, listener, this::dropped);
             for (Change change : ring) {
@@ -360,10 +342,5 @@ final class WatchCache {
     /** Client watches currently subscribed; a closed or disconnected one is gone from here. */
     int watcherCount() {
         return watchers.size();
-    }
-
-    private static long size(Change change) {
-        return (change.current() == null ? 0 : change.current().value().length)
-                + (change.previous() == null ? 0 : change.previous().value().length);
     }
 }
