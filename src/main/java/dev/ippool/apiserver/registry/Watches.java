@@ -194,6 +194,12 @@ public final class Watches {
                 }
             }
 
+            /** A batch under the stream's lock: a bookmark never lands between two changes of one revision. */
+            @Override
+            public synchronized void onChanges(List<Change> changes) {
+                changes.forEach(this::onChange);
+            }
+
             @Override
             public synchronized void onProgress(long progress) {
                 revision = Math.max(revision, progress);

@@ -70,7 +70,25 @@ class CachingStoreTest extends StoreContract {
             created = etcdStore.create(prefix + i, value);
         }
         Recorder recorder = new Recorder();
-        try (Subscription ignored = cache.watch(prefix, created, recorder)) {
+        // how the changes arrive: one revision comes in one call, so nothing can come between its changes
+        java.util.concurrent.BlockingQueue<Integer> batches = new java.util.concurrent.LinkedBlockingQueue<>();
+        WatchListener batchSizes = new WatchListener() {
+            @Override
+            public void onChange(Change change) {
+                batches.add(1);
+            }
+
+            @Override
+            public void onChanges(List<Change> changes) {
+                batches.add(changes.size());
+            }
+
+            @Override
+            public void onError(StorageException error) {
+            }
+        };
+        try (Subscription ignored = cache.watch(prefix, created, recorder);
+                Subscription batched = cache.watch(prefix, created, batchSizes)) {
             long deleted = etcdStore.client().getKVClient().delete(io.etcd.jetcd.ByteSequence.from(prefix,
                     StandardCharsets.UTF_8), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
                     .join().getHeader().getRevision();
@@ -83,6 +101,7 @@ class CachingStoreTest extends StoreContract {
                 gone.add(change.key());
             }
             assertThat(gone).hasSize(5_000);
+            assertThat(batches.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(5_000);
         }
     }
 

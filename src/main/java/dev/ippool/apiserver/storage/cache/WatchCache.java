@@ -137,11 +137,21 @@ final class WatchCache {
                     return;
                 }
                 long applied = revision;
+                List<Change> batch = new ArrayList<>(changes.size());
                 for (Change change : changes) {
                     if (change.revision() > applied) {
                         apply(change);
+                        batch.add(change);
                     }
                 }
+                // each client watch gets the batch in one call, so nothing (a bookmark) comes between two changes
+                // of one revision
+                for (CacheWatcher w : watchers) {
+                    w.offer(batch);
+                }
+                // what the watchers derived from them (events, decoded objects) can be large: a later replay from
+                // the ring derives it again rather than the ring keeping it
+                batch.forEach(Change::forget);
                 advanced.signalAll();
             } finally {
                 lock.unlock();
@@ -156,12 +166,6 @@ final class WatchCache {
             }
             ring.add(change);
             revision = change.revision();
-            for (CacheWatcher w : watchers) {
-                w.offer(change);
-            }
-            // what the watchers derived from it (events, decoded objects) can be large: a later replay from
-            // the ring derives it again rather than the ring keeping it
-            change.forget();
         }
 
         @Override
@@ -209,9 +213,9 @@ final class WatchCache {
                 throw new StorageException.Compacted(afterRevision, ring.floor(), null);
             }
             CacheWatcher watcher = new CacheWatcher(subPrefix, afterRevision, listener, this::dropped);
-            for (Change change : ring) {
-                watcher.offer(change);
-            }
+            List<Change> replay = new ArrayList<>();
+            ring.forEach(replay::add);
+            watcher.offer(replay);
             watchers.add(watcher);
             return () -> watchers.remove(watcher);
         } finally {
