@@ -148,15 +148,15 @@ public final class EtcdStore implements Store, AutoCloseable {
                 if (ended.get()) {
                     return;
                 }
-                List<RawEvent> events = messages.events(response);
-                if (events.isEmpty()) {
+                List<Change> changes = messages.changes(response);
+                if (changes.isEmpty()) {
                     if (response.isProgressNotify()) {
                         listener.onProgress(response.getHeader().getRevision());
                     }
                     return;
                 }
                 // one response holds whole revisions: handed over together, a revision is applied whole
-                listener.onChanges(events.stream().map(RawEvent::change).toList());
+                listener.onChanges(changes);
             }
 
             @Override
@@ -184,14 +184,6 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** The jetcd client, for operations outside the {@link Store} contract (compaction). */
     public Client client() {
         return client;
-    }
-
-    /** One event of an etcd watch: a put or a delete of {@code kv}, with the value before it if there was one. */
-    record RawEvent(boolean delete, KeyValue kv, KeyValue prev) {
-        Change change() {
-            return delete ? new Change(Change.Type.DELETE, kv.key(), null, prev, kv.modRevision())
-                    : new Change(Change.Type.PUT, kv.key(), kv, prev, kv.modRevision());
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ippool.apiserver.storage.etcd;
 
+import dev.ippool.apiserver.storage.Change;
 import dev.ippool.apiserver.storage.KeyValue;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.RangeResponse;
@@ -63,23 +64,27 @@ final class JetcdMessages {
         return out;
     }
 
-    /** The events of a watch response, in order; a previous value is null when etcd had none. */
-    List<EtcdStore.RawEvent> events(WatchResponse response) {
-        List<EtcdStore.RawEvent> out = new ArrayList<>();
+    /** The changes of a watch response, in order; a previous value is null when etcd had none. */
+    List<Change> changes(WatchResponse response) {
+        List<Change> out = new ArrayList<>();
         if (message == null) {
             for (WatchEvent e : response.getEvents()) {
                 KeyValue prev = e.getPrevKV() == null || e.getPrevKV().getModRevision() == 0 ? null
                         : of(e.getPrevKV());
-                out.add(new EtcdStore.RawEvent(e.getEventType() == WatchEvent.EventType.DELETE, of(e.getKeyValue()),
-                        prev));
+                out.add(change(e.getEventType() == WatchEvent.EventType.DELETE, of(e.getKeyValue()), prev));
             }
             return out;
         }
         for (Event e : ((io.etcd.jetcd.api.WatchResponse) message(response)).getEventsList()) {
             KeyValue prev = !e.hasPrevKv() || e.getPrevKv().getModRevision() == 0 ? null : of(e.getPrevKv());
-            out.add(new EtcdStore.RawEvent(e.getType() == Event.EventType.DELETE, of(e.getKv()), prev));
+            out.add(change(e.getType() == Event.EventType.DELETE, of(e.getKv()), prev));
         }
         return out;
+    }
+
+    private static Change change(boolean delete, KeyValue kv, KeyValue prev) {
+        return delete ? new Change(Change.Type.DELETE, kv.key(), null, prev, kv.modRevision())
+                : new Change(Change.Type.PUT, kv.key(), kv, prev, kv.modRevision());
     }
 
     static KeyValue of(io.etcd.jetcd.api.KeyValue kv) {

@@ -2,6 +2,7 @@ package dev.ippool.apiserver.storage.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ippool.apiserver.storage.Change;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.support.PrivateEtcd;
 import io.etcd.jetcd.ByteSequence;
@@ -56,10 +57,11 @@ class JetcdMessagesTest extends PrivateEtcd {
             while (seen.toString().split(";").length < 3 || seen.isEmpty()) {
                 WatchResponse r = responses.poll(10, TimeUnit.SECONDS);
                 assertThat(r).as("a watch response within 10 s").isNotNull();
-                for (EtcdStore.RawEvent e : messages.events(r)) {
-                    seen.append(e.delete() ? "DELETE " : "PUT ").append(new String(e.kv().value(),
-                            StandardCharsets.UTF_8)).append(" prev ").append(e.prev() == null ? "none"
-                                    : new String(e.prev().value(), StandardCharsets.UTF_8)).append(';');
+                for (Change e : messages.changes(r)) {
+                    seen.append(e.type() == Change.Type.DELETE ? "DELETE " : "PUT ").append(e.current() == null ? ""
+                            : new String(e.current().value(), StandardCharsets.UTF_8)).append(" prev ")
+                            .append(e.previous() == null ? "none"
+                                    : new String(e.previous().value(), StandardCharsets.UTF_8)).append(';');
                 }
             }
             assertThat(seen.toString()).isEqualTo("PUT 1 prev none;PUT 2 prev 1;DELETE  prev 2;");
