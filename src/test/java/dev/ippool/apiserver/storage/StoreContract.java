@@ -55,6 +55,38 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("concurrent reads of one key each see every write that completed before the read began")
+    void concurrentReadsAreCurrent() throws Exception {
+        String key = prefix + "hot";
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong(
+                store().create(key, bytes("0")));
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> stale = new java.util.ArrayList<>();
+            for (int r = 0; r < 8; r++) {
+                stale.add(readers.submit(() -> {
+                    int behind = 0;
+                    for (int i = 0; i < 300; i++) {
+                        long before = written.get();
+                        if (store().get(key).value().orElseThrow().modRevision() < before) {
+                            behind++;
+                        }
+                    }
+                    return behind;
+                }));
+            }
+            for (int i = 1; stale.stream().anyMatch(f -> !f.isDone()); i++) {
+                written.set(store().update(key, bytes(Integer.toString(i)), written.get()));
+            }
+            for (java.util.concurrent.Future<Integer> f : stale) {
+                assertThat(f.get()).as("reads that missed a write completed before they began").isZero();
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("create of an existing key fails with AlreadyExists carrying the current value")
     void createExisting() {
         long rev = store().create(prefix + "a", bytes("one"));

@@ -46,12 +46,15 @@ public final class EtcdStore implements Store, AutoCloseable {
     private final Watch watch;
     private final long timeoutMillis;
     private final JetcdMessages messages = new JetcdMessages();
+    private final ReadCoalescer<GetResponse> reads;
 
     public EtcdStore(Client client, Duration timeout) {
         this.client = client;
         this.kv = client.getKVClient();
         this.watch = client.getWatchClient();
         this.timeoutMillis = timeout.toMillis();
+        // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
+        this.reads = new ReadCoalescer<>(key -> kv.get(bytes(key)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS));
     }
 
     /** Builds a jetcd client whose inbound limit allows large pools and lists. */
@@ -69,9 +72,10 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .build();
     }
 
+    /** Linearizable; concurrent reads of one key share round trips (see {@link ReadCoalescer}). */
     @Override
     public Snapshot get(String key) {
-        GetResponse response = await(kv.get(bytes(key)), "get");
+        GetResponse response = await(reads.read(key), "get", 0, false);
         Optional<KeyValue> value = messages.kvs(response).stream().findFirst();
         return new Snapshot(value, response.getHeader().getRevision());
     }
@@ -201,17 +205,26 @@ public final class EtcdStore implements Store, AutoCloseable {
     }
 
     private <T> T await(CompletableFuture<T> future, String operation) {
-        return await(future, operation, 0);
+        return await(future, operation, 0, true);
     }
 
     private <T> T await(CompletableFuture<T> future, String operation, long revision) {
+        return await(future, operation, revision, true);
+    }
+
+    /** @param own whether this caller alone waits for {@code future}, and may cancel it when it gives up */
+    private <T> T await(CompletableFuture<T> future, String operation, long revision, boolean own) {
         try {
             return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            if (own) {
+                future.cancel(true);
+            }
             throw new StorageException.Unavailable("etcd " + operation + " timed out after " + timeoutMillis + " ms", e);
         } catch (InterruptedException e) {
-            future.cancel(true);
+            if (own) {
+                future.cancel(true);
+            }
             Thread.currentThread().interrupt();
             throw new StorageException.Unavailable("interrupted while waiting for etcd " + operation, e);
         } catch (ExecutionException e) {
