@@ -6,36 +6,40 @@ import dev.ippool.apiserver.config.IppoolConfig;
 import dev.ippool.apiserver.kinds.IPPool;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Store;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.Collector;
+import io.prometheus.client.GaugeMetricFamily;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Pool utilisation, the view Whereabouts never had: per pool the allocated addresses, the capacity (the shared
  * {@link IPPool#capacity} rule) and their ratio, refreshed from the watch cache every few seconds (no etcd reads).
  * Also {@code whereabouts_ippool_allocations{pool}}, the name the Telekom Whereabouts fork exports. Pool labels
  * are bounded by the number of pools; no pod ever becomes a label.
+ *
+ * <p>The series are written at scrape time by a Prometheus collector from the last refresh's figures, as
+ * kube-state-metrics writes its per-object series: one registered meter per pool made every pool created or
+ * deleted a registry update, a fifth of the service's CPU while pools were created by the thousand.
  */
 @Singleton
 @Startup
-public class PoolMetrics {
+public class PoolMetrics extends Collector {
+
+    private static final List<String> POOL_LABELS = List.of("namespace", "pool", "range");
 
     private final Store store;
     private final Codec codec;
-    private final MeterRegistry registry;
     private final String prefix;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pool-metrics");
@@ -43,42 +47,31 @@ public class PoolMetrics {
         return t;
     });
     /**
-     * Per pool (by key) its gauges, registered once and reading the latest figures: a refresh decodes only the
-     * pools that changed and touches the registry only for pools that came or went (or changed range), so tens
-     * of thousands of pools cost little between changes. Written only by the refresher thread.
+     * Per pool (by key) its figures at the last refresh, replaced whole by each refresh (written by the refresher
+     * thread only, read by scrapes). A refresh decodes only the pools whose revision changed.
      */
-    private final Map<String, Pool> pools = new HashMap<>();
-    /** The fork's per-name sums, read by their gauges. */
-    private final Map<String, Integer> perName = new ConcurrentHashMap<>();
-    private final Map<String, Meter> perNameGauges = new HashMap<>();
+    private volatile Map<String, Figures> pools = Map.of();
 
-    public PoolMetrics(Store store, Codec codec, IppoolConfig config, MeterRegistry registry) {
+    public PoolMetrics(Store store, Codec codec, IppoolConfig config, Instance<PrometheusMeterRegistry> prometheus) {
         this.store = store;
         this.codec = codec;
-        this.registry = registry;
         this.prefix = IPPool.definition().storagePrefix(config.etcd().keyPrefix());
+        if (prometheus.isResolvable()) {
+            prometheus.get().getPrometheusRegistry().register(this);
+        }
         refresher.scheduleWithFixedDelay(this::refresh, 0, config.metrics().poolRefreshInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
     /** One pool's figures at one revision. */
-    private record Figures(long modRevision, String name, Tags tags, int used, Long capacity) {
+    private record Figures(long modRevision, String name, List<String> labels, int used, Long capacity) {
         static Figures of(JsonNode pool, long modRevision) {
             String name = pool.path("metadata").path("name").asText();
-            Tags tags = Tags.of("namespace", pool.path("metadata").path("namespace").asText(), "pool", name,
-                    "range", pool.path("spec").path("range").asText(""));
-            return new Figures(modRevision, name, tags, pool.path("spec").path("allocations").size(),
+            List<String> labels = List.of(pool.path("metadata").path("namespace").asText(), name,
+                    pool.path("spec").path("range").asText(""));
+            return new Figures(modRevision, name, labels, pool.path("spec").path("allocations").size(),
                     IPPool.capacity(pool).orElse(null));
         }
-
-        /** Figures that need other series (labels, or whether a capacity exists). */
-        boolean sameSeries(Figures other) {
-            return tags.equals(other.tags) && (capacity == null) == (other.capacity == null);
-        }
-    }
-
-    /** A pool's registered gauges and the figures they read. */
-    private record Pool(AtomicReference<Figures> figures, List<Meter> meters) {
     }
 
     void refresh() {
@@ -88,57 +81,47 @@ public class PoolMetrics {
         } catch (RuntimeException e) {
             return; // the cache is (re)loading: keep the last values
         }
-        Map<String, Pool> gone = new HashMap<>(pools);
-        Map<String, Integer> sums = new HashMap<>();
+        Map<String, Figures> before = pools;
+        Map<String, Figures> now = new LinkedHashMap<>(listed.size() * 2);
         for (KeyValue kv : listed) {
-            Pool pool = gone.remove(kv.key());
-            Figures f;
-            if (pool != null && pool.figures().get().modRevision() == kv.modRevision()) {
-                f = pool.figures().get();
-            } else {
+            Figures f = before.get(kv.key());
+            if (f == null || f.modRevision() != kv.modRevision()) {
                 f = Figures.of(codec.decodeStored(kv.value()), kv.modRevision());
-                if (pool != null && pool.figures().get().sameSeries(f)) {
-                    pool.figures().set(f);
-                } else {
-                    if (pool != null) {
-                        pool.meters().forEach(registry::remove);
-                    }
-                    pools.put(kv.key(), register(f));
-                }
             }
-            sums.merge(f.name(), f.used(), Integer::sum);
+            now.put(kv.key(), f);
         }
-        gone.forEach((key, pool) -> {
-            pool.meters().forEach(registry::remove);
-            pools.remove(key);
-        });
-        perName.putAll(sums);
-        for (String name : List.copyOf(perNameGauges.keySet())) {
-            if (!sums.containsKey(name)) {
-                registry.remove(perNameGauges.remove(name));
-                perName.remove(name);
-            }
-        }
-        sums.keySet().forEach(name -> perNameGauges.computeIfAbsent(name, n -> Gauge.builder(
-                "whereabouts_ippool_allocations", perName, m -> m.getOrDefault(n, 0)).tags("pool", n)
-                .description("Allocations per pool (the Telekom Whereabouts fork's name)").register(registry)));
+        pools = now;
     }
 
-    private Pool register(Figures f) {
-        AtomicReference<Figures> figures = new AtomicReference<>(f);
-        List<Meter> meters = new ArrayList<>();
-        meters.add(Gauge.builder("whereabouts_ippool_allocated_addresses", figures, r -> r.get().used())
-                .tags(f.tags()).description("Addresses allocated in the pool").register(registry));
-        if (f.capacity() != null) {
-            meters.add(Gauge.builder("whereabouts_ippool_capacity_addresses", figures, r -> r.get().capacity())
-                    .tags(f.tags()).description("Addresses the pool's range can hand out (network and broadcast"
-                            + " excluded)").register(registry));
-            meters.add(Gauge.builder("whereabouts_ippool_utilization_ratio", figures, r -> {
-                Figures now = r.get();
-                return now.capacity() == 0 ? 0 : (double) now.used() / now.capacity();
-            }).tags(f.tags()).description("Allocated addresses as a share of capacity, 0 to 1").register(registry));
+    /** The series of the last refresh, in the names, help texts and label order the meters had. */
+    @Override
+    public List<MetricFamilySamples> collect() {
+        Map<String, Figures> current = pools;
+        GaugeMetricFamily allocated = new GaugeMetricFamily("whereabouts_ippool_allocated_addresses",
+                "Addresses allocated in the pool", POOL_LABELS);
+        GaugeMetricFamily capacity = new GaugeMetricFamily("whereabouts_ippool_capacity_addresses",
+                "Addresses the pool's range can hand out (network and broadcast excluded)", POOL_LABELS);
+        GaugeMetricFamily utilisation = new GaugeMetricFamily("whereabouts_ippool_utilization_ratio",
+                "Allocated addresses as a share of capacity, 0 to 1", POOL_LABELS);
+        Map<String, Integer> perName = new TreeMap<>();
+        for (Figures f : current.values()) {
+            allocated.addMetric(f.labels(), f.used());
+            if (f.capacity() != null) {
+                capacity.addMetric(f.labels(), f.capacity());
+                utilisation.addMetric(f.labels(), f.capacity() == 0 ? 0 : (double) f.used() / f.capacity());
+            }
+            perName.merge(f.name(), f.used(), Integer::sum);
         }
-        return new Pool(figures, meters);
+        GaugeMetricFamily forkName = new GaugeMetricFamily("whereabouts_ippool_allocations",
+                "Allocations per pool (the Telekom Whereabouts fork's name)", List.of("pool"));
+        perName.forEach((name, used) -> forkName.addMetric(List.of(name), used));
+        List<MetricFamilySamples> families = new ArrayList<>();
+        for (GaugeMetricFamily family : List.of(allocated, capacity, utilisation, forkName)) {
+            if (!family.samples.isEmpty()) {
+                families.add(family);
+            }
+        }
+        return families;
     }
 
     @PreDestroy

@@ -37,7 +37,7 @@ class MetricsTest {
     }
 
     @Test
-    @DisplayName("a /24 pool with 3 allocations: allocated 3, capacity 254, ratio 3/254; Telekom's name too")
+    @DisplayName("a /24 pool with 3 allocations: allocated 3, capacity 254, ratio 3/254; Telekom's name too; gone when deleted")
     void poolUtilisation() throws Exception {
         String ns = freshNamespace();
         create(ns, poolJson("m", "10.0.0.0/24", "{\"1\":{\"id\":\"a\",\"podref\":\"x/a\"},\"2\":{\"id\":\"b\","
@@ -53,6 +53,10 @@ class MetricsTest {
                 .body("[{\"op\":\"remove\",\"path\":\"/spec/allocations/1\"}]").patch(pool(ns, "m")).then()
                 .statusCode(200);
         assertThat(eventually(10, () -> metric("whereabouts_ippool_allocated_addresses" + labels) == 2.0)).isTrue();
+        assertThat(metrics()).contains("# TYPE whereabouts_ippool_utilization_ratio gauge\n");
+
+        request().delete(pool(ns, "m")).then().statusCode(200);
+        assertThat(eventually(10, () -> !metrics().contains(labels))).as("a deleted pool's series are gone").isTrue();
     }
 
     @Test
