@@ -42,6 +42,8 @@ public final class ResourceRegistry {
     private final FieldManager fields;
     private final Applier applier;
     private final Patcher patcher;
+    /** Response bytes of recently read objects (see {@link ResponseMemo}). */
+    private final ResponseMemo responses = new ResponseMemo();
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -301,8 +303,10 @@ public final class ResourceRegistry {
 
     /** The object's response bytes; decodes and encodes only if the stored form is not as this service writes it. */
     RawJson encoded(KeyValue kv) {
-        byte[] spliced = StoredJson.withResourceVersion(kv.value(), kv.modRevision());
-        return new RawJson(spliced != null ? spliced : codec.encode(decode(kv)));
+        return new RawJson(responses.response(kv, k -> {
+            byte[] spliced = StoredJson.withResourceVersion(k.value(), k.modRevision());
+            return spliced != null ? spliced : codec.encode(decode(k));
+        }));
     }
 
     /** The stored form: resourceVersion and selfLink are never stored, as in kube's PrepareObjectForStorage. */
