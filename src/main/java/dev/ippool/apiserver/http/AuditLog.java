@@ -1,6 +1,6 @@
 package dev.ippool.apiserver.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.config.IppoolConfig;
 import dev.ippool.apiserver.security.RequestInfo;
@@ -34,7 +34,7 @@ public class AuditLog {
 
     private final Codec codec;
     private final OutputStream out;
-    private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     private final Thread writer;
 
     public AuditLog(Codec codec, IppoolConfig config) {
@@ -58,7 +58,7 @@ public class AuditLog {
 
     /** Writes what is waiting, in one write per batch, until closed. */
     private void drain() {
-        List<byte[]> batch = new ArrayList<>();
+        List<Line> batch = new ArrayList<>();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
         boolean closing = false;
         while (!closing) {
@@ -69,7 +69,14 @@ public class AuditLog {
             }
             lines.drainTo(batch);
             buffer.reset();
-            batch.forEach(buffer::writeBytes);
+            try (JsonGenerator g = codec.mapper().getFactory().createGenerator(buffer)) {
+                g.setRootValueSeparator(null); // lines end with a newline, never start with a space
+                for (Line line : batch) {
+                    line.write(g);
+                }
+            } catch (IOException e) {
+                LOG.error("audit log encoding failed", e);
+            }
             batch.clear();
             try {
                 buffer.writeTo(out);
@@ -80,27 +87,44 @@ public class AuditLog {
         }
     }
 
+    /** One request as the audit line shows it; written to JSON by the writer thread, off the request's path. */
+    private record Line(String auditId, String uri, String verb, String user, List<String> groups, String apiGroup,
+            String resource, String namespace, String name, int code, long latencyMs, String userAgent,
+            String sourceIp) {
+
+        /** The fields in sorted order, as the line has always been written. */
+        void write(JsonGenerator g) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("apiGroup", apiGroup);
+            g.writeStringField("auditID", auditId);
+            g.writeNumberField("code", code);
+            g.writeArrayFieldStart("groups");
+            for (String group : groups) {
+                g.writeString(group);
+            }
+            g.writeEndArray();
+            g.writeNumberField("latencyMs", latencyMs);
+            g.writeStringField("name", name);
+            g.writeStringField("namespace", namespace);
+            g.writeStringField("requestURI", uri);
+            g.writeStringField("resource", resource);
+            g.writeStringField("sourceIP", sourceIp);
+            g.writeStringField("user", user);
+            g.writeStringField("userAgent", userAgent);
+            g.writeStringField("verb", verb);
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
     void record(String auditId, User user, RequestInfo info, HttpServerRequest request, int code, long latencyMs) {
         if (writer == null) {
             return;
         }
-        ObjectNode line = codec.newObject();
-        line.put("auditID", auditId);
-        line.put("requestURI", request.uri());
-        line.put("verb", info.verb());
-        line.put("user", user == null ? "" : user.name());
-        line.putArray("groups").addAll(user == null ? java.util.List.of()
-                : user.groups().stream().map(g -> (com.fasterxml.jackson.databind.JsonNode)
-                        codec.mapper().getNodeFactory().textNode(g)).toList());
-        line.put("apiGroup", info.apiGroup());
-        line.put("resource", info.resource());
-        line.put("namespace", info.namespace());
-        line.put("name", info.name());
-        line.put("code", code);
-        line.put("latencyMs", latencyMs);
-        line.put("userAgent", String.valueOf(request.getHeader("User-Agent")));
-        line.put("sourceIP", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
-        lines.add(codec.encode(line));
+        lines.add(new Line(auditId, request.uri(), info.verb(), user == null ? "" : user.name(),
+                user == null ? List.of() : user.groups(), info.apiGroup(), info.resource(), info.namespace(),
+                info.name(), code, latencyMs, String.valueOf(request.getHeader("User-Agent")),
+                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress()));
     }
 
     @PreDestroy

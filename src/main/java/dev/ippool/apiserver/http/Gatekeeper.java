@@ -19,6 +19,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -70,9 +73,16 @@ public class Gatekeeper {
         Guard.ProxyHeaders proxy = new Guard.ProxyHeaders(request.getHeader("X-Remote-User"),
                 request.headers().getAll("X-Remote-Group"));
         // whoever the caller is, these never travel further: only the Guard may read them, and only from a proxy
-        for (String name : request.headers().names().stream().filter(n -> n.toLowerCase(java.util.Locale.ROOT)
-                .startsWith("x-remote-")).toList()) {
-            request.headers().remove(name);
+        // (found by walking the headers: names() builds a sorted set on every request)
+        List<String> remote = null;
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (header.getKey().regionMatches(true, 0, "x-remote-", 0, 9)) {
+                remote = remote == null ? new ArrayList<>() : remote;
+                remote.add(header.getKey());
+            }
+        }
+        if (remote != null) {
+            remote.forEach(request.headers()::remove);
         }
         Guard.Identity identity = guard.authenticate(request.getHeader("Authorization"), peer(request), proxy);
         User user = identity.user();

@@ -1,6 +1,5 @@
 package dev.ippool.apiserver.metrics;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.config.IppoolConfig;
 import dev.ippool.apiserver.kinds.IPPool;
@@ -50,7 +49,7 @@ public class PoolMetrics extends Collector {
      * Per pool (by key) its figures at the last refresh, replaced whole by each refresh (written by the refresher
      * thread only, read by scrapes). A refresh decodes only the pools whose revision changed.
      */
-    private volatile Map<String, Figures> pools = Map.of();
+    private volatile Map<String, PoolFigures> pools = Map.of();
 
     public PoolMetrics(Store store, Codec codec, IppoolConfig config, Instance<PrometheusMeterRegistry> prometheus) {
         this.store = store;
@@ -63,17 +62,6 @@ public class PoolMetrics extends Collector {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** One pool's figures at one revision. */
-    private record Figures(long modRevision, String name, List<String> labels, int used, Long capacity) {
-        static Figures of(JsonNode pool, long modRevision) {
-            String name = pool.path("metadata").path("name").asText();
-            List<String> labels = List.of(pool.path("metadata").path("namespace").asText(), name,
-                    pool.path("spec").path("range").asText(""));
-            return new Figures(modRevision, name, labels, pool.path("spec").path("allocations").size(),
-                    IPPool.capacity(pool).orElse(null));
-        }
-    }
-
     void refresh() {
         List<KeyValue> listed;
         try {
@@ -81,12 +69,12 @@ public class PoolMetrics extends Collector {
         } catch (RuntimeException e) {
             return; // the cache is (re)loading: keep the last values
         }
-        Map<String, Figures> before = pools;
-        Map<String, Figures> now = new LinkedHashMap<>(listed.size() * 2);
+        Map<String, PoolFigures> before = pools;
+        Map<String, PoolFigures> now = new LinkedHashMap<>(listed.size() * 2);
         for (KeyValue kv : listed) {
-            Figures f = before.get(kv.key());
+            PoolFigures f = before.get(kv.key());
             if (f == null || f.modRevision() != kv.modRevision()) {
-                f = Figures.of(codec.decodeStored(kv.value()), kv.modRevision());
+                f = PoolFigures.read(codec.mapper().getFactory(), kv.value(), kv.modRevision());
             }
             now.put(kv.key(), f);
         }
@@ -96,7 +84,7 @@ public class PoolMetrics extends Collector {
     /** The series of the last refresh, in the names, help texts and label order the meters had. */
     @Override
     public List<MetricFamilySamples> collect() {
-        Map<String, Figures> current = pools;
+        Map<String, PoolFigures> current = pools;
         GaugeMetricFamily allocated = new GaugeMetricFamily("whereabouts_ippool_allocated_addresses",
                 "Addresses allocated in the pool", POOL_LABELS);
         GaugeMetricFamily capacity = new GaugeMetricFamily("whereabouts_ippool_capacity_addresses",
@@ -104,7 +92,7 @@ public class PoolMetrics extends Collector {
         GaugeMetricFamily utilisation = new GaugeMetricFamily("whereabouts_ippool_utilization_ratio",
                 "Allocated addresses as a share of capacity, 0 to 1", POOL_LABELS);
         Map<String, Integer> perName = new TreeMap<>();
-        for (Figures f : current.values()) {
+        for (PoolFigures f : current.values()) {
             allocated.addMetric(f.labels(), f.used());
             if (f.capacity() != null) {
                 capacity.addMetric(f.labels(), f.capacity());

@@ -75,13 +75,26 @@ public final class Guard {
             }
         }
         if (authorization != null && !authorization.isEmpty()) {
-            String[] parts = authorization.trim().split("\\s+", 2);
-            if (parts.length == 2 && parts[0].equalsIgnoreCase("bearer") && tokens != null) {
-                return new Identity(tokens.get().find(parts[1].trim()));
+            // "<scheme><whitespace><token>", read without a regular expression: this runs on every request
+            String auth = authorization.trim();
+            int end = 0;
+            while (end < auth.length() && !isWhitespace(auth.charAt(end))) {
+                end++;
+            }
+            if (end == BEARER.length() && end < auth.length() && auth.regionMatches(true, 0, BEARER, 0, end)
+                    && tokens != null) {
+                return new Identity(tokens.get().find(auth.substring(end).trim()));
             }
             return new Identity(null);
         }
         return new Identity(allowAnonymous ? User.ANONYMOUS : null);
+    }
+
+    private static final String BEARER = "bearer";
+
+    /** What {@code \s} matches. */
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     private boolean isFrontProxy(X509Certificate cert) {
