@@ -72,7 +72,12 @@ public final class IPPool {
     /** The range's capacity, empty when the range is missing or not a CIDR. */
     public static java.util.Optional<Long> capacity(JsonNode object) {
         JsonNode range = object.path("spec").path("range");
-        return range.isTextual() ? Cidr.parse(range.asText()).map(Cidr::capacity) : java.util.Optional.empty();
+        return range.isTextual() ? capacity(range.asText()) : java.util.Optional.empty();
+    }
+
+    /** The capacity of a range, empty when it is not a CIDR. */
+    public static java.util.Optional<Long> capacity(String range) {
+        return Cidr.parse(range).map(Cidr::capacity);
     }
 
     static String utilisation(long allocated, long capacity) {

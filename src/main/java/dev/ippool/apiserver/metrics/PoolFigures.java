@@ -3,7 +3,7 @@ package dev.ippool.apiserver.metrics;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.ippool.apiserver.kinds.Cidr;
+import dev.ippool.apiserver.kinds.IPPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
  * numbers.
  *
  * @param labels namespace, pool (name) and range, the series' label values
- * @param capacity the range's capacity ({@link dev.ippool.apiserver.kinds.IPPool#capacity}); null when the
+ * @param capacity the range's capacity ({@link IPPool#capacity(String)}); null when the
  *                 range is missing or not a CIDR
  */
 record PoolFigures(long modRevision, String name, List<String> labels, int used, Long capacity) {
@@ -59,7 +59,7 @@ record PoolFigures(long modRevision, String name, List<String> labels, int used,
         } catch (IOException e) {
             throw new UncheckedIOException("stored object is not JSON", e);
         }
-        Long capacity = range == null ? null : Cidr.parse(range).map(Cidr::capacity).orElse(null);
+        Long capacity = range == null ? null : IPPool.capacity(range).orElse(null);
         return new PoolFigures(modRevision, name, List.of(namespace, name, range == null ? "" : range), used,
                 capacity);
     }
