@@ -69,7 +69,7 @@ final class Patcher {
                 }
                 Warnings attemptWarnings = new Warnings();
                 Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
-                        Strategy.Mode.PATCH, attemptWarnings);
+                        Strategy.Mode.PATCH, attemptWarnings, currentObject);
                 Namespaces.matchRequest(namespace, decoded.metadata());
                 Namespaces.matchName(name, decoded.metadata());
                 String rv = MetaRules.text(decoded.metadata(), "resourceVersion");

@@ -296,7 +296,7 @@ public final class ResourceRegistry {
 
     /** The object as clients see it: the stored JSON with resourceVersion set to the key's mod revision. */
     ObjectNode decode(KeyValue kv) {
-        ObjectNode object = codec.decodeStored(kv.value());
+        ObjectNode object = StoredTree.parse(codec, kv.value());
         ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
         return object;
     }

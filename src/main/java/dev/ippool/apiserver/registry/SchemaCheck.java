@@ -30,8 +30,13 @@ final class SchemaCheck {
     private SchemaCheck() {
     }
 
-    /** Prunes {@code object} in place and validates what is left. */
-    static Result apply(ResourceDefinition definition, ObjectNode object) {
+    /**
+     * Prunes {@code object} in place and validates what is left. Subtrees that are the very nodes of
+     * {@code unchanged} (the stored object a patch was applied to; null for none) are skipped: they were pruned
+     * and validated when stored, and kube's validation ratcheting lets unchanged values pass anyway. A patch of
+     * one allocation then checks one allocation, not the whole pool.
+     */
+    static Result apply(ResourceDefinition definition, ObjectNode object, ObjectNode unchanged) {
         List<String> unknown = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         for (String name : sortedNames(object)) {
@@ -44,7 +49,7 @@ final class SchemaCheck {
                 object.remove(name);
                 unknown.add(name);
             } else {
-                validate(value, schema, name, unknown, errors);
+                validate(value, member(unchanged, name), schema, name, unknown, errors);
             }
         }
         for (String required : definition.required()) {
@@ -64,8 +69,11 @@ final class SchemaCheck {
         return new Result(unknown.stream().sorted().toList(), List.copyOf(errors));
     }
 
-    private static void validate(JsonNode node, Schema schema, String path, List<String> unknown,
+    private static void validate(JsonNode node, JsonNode old, Schema schema, String path, List<String> unknown,
             List<FieldError> errors) {
+        if (node == old) {
+            return;
+        }
         String actual = typeOf(node);
         if (!compatible(actual, schema.type())) {
             errors.add(FieldError.typeInvalid(path, actual,
@@ -74,7 +82,7 @@ final class SchemaCheck {
         }
         if (node.isArray() && schema.items() != null) {
             for (int i = 0; i < node.size(); i++) {
-                validate(node.get(i), schema.items(), path + "[" + i + "]", unknown, errors);
+                validate(node.get(i), null, schema.items(), path + "[" + i + "]", unknown, errors);
             }
             return;
         }
@@ -82,8 +90,17 @@ final class SchemaCheck {
             return;
         }
         if (schema.isMap()) {
-            for (String key : sortedNames(object)) {
-                validate(object.get(key), schema.additionalProperties(), path + "." + key, unknown, errors);
+            // only the entries that are not the stored ones: a patch of one allocation walks no other
+            List<String> keys = new ArrayList<>();
+            object.fields().forEachRemaining(e -> {
+                if (e.getValue() != member(old, e.getKey())) {
+                    keys.add(e.getKey());
+                }
+            });
+            keys.sort(null);
+            for (String key : keys) {
+                validate(object.get(key), member(old, key), schema.additionalProperties(), path + "." + key, unknown,
+                        errors);
             }
             return;
         }
@@ -98,9 +115,13 @@ final class SchemaCheck {
                 object.remove(name);
                 unknown.add(path + "." + name);
             } else {
-                validate(object.get(name), child, path + "." + name, unknown, errors);
+                validate(object.get(name), member(old, name), child, path + "." + name, unknown, errors);
             }
         }
+    }
+
+    private static JsonNode member(JsonNode old, String name) {
+        return old instanceof ObjectNode o ? o.get(name) : null;
     }
 
     private static boolean compatible(String actual, String expected) {

@@ -40,6 +40,15 @@ final class Strategy {
      * (pruned in place) with its schema errors; kind and schema errors are reported later with metadata ones.
      */
     Decoded decode(JsonNode value, List<String> duplicates, String fieldValidation, Mode mode, Warnings warnings) {
+        return decode(value, duplicates, fieldValidation, mode, warnings, null);
+    }
+
+    /**
+     * As above for a patched object: {@code unchanged} is the stored object the patch was applied to, whose
+     * nodes the result shares where the patch did not write (see {@link SchemaCheck#apply}).
+     */
+    Decoded decode(JsonNode value, List<String> duplicates, String fieldValidation, Mode mode, Warnings warnings,
+            ObjectNode unchanged) {
         if (!(value instanceof ObjectNode object)) {
             throw ApiException.badRequest(cannotHandle() + "json: cannot unmarshal " + SchemaCheck.typeOf(value)
                     + " into Go value of type map[string]interface {}");
@@ -67,7 +76,7 @@ final class Strategy {
         if (typeError != null) {
             throw ApiException.badRequest(cannotHandle() + typeError);
         }
-        SchemaCheck.Result schema = SchemaCheck.apply(definition, object);
+        SchemaCheck.Result schema = SchemaCheck.apply(definition, object, unchanged);
         List<String> strict = new ArrayList<>();
         duplicates.forEach(d -> strict.add("duplicate field " + FieldError.quote(d)));
         schema.unknownFields().forEach(u -> strict.add("unknown field " + FieldError.quote(u)));

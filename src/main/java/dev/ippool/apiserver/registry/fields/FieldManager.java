@@ -188,7 +188,10 @@ public final class FieldManager {
             a.fieldNames().forEachRemaining(names::add);
             names.remove("time");
             for (String n : names) {
-                if (!Structure.same(b.path(n), a.path(n))) {
+                boolean same = n.equals("fieldsV1") && (b.get(n) != null && a.get(n) != null)
+                        ? FieldsV1.read(b.get(n)).equals(FieldsV1.read(a.get(n)))
+                        : Structure.same(b.path(n), a.path(n));
+                if (!same) {
                     return false;
                 }
             }
@@ -229,7 +232,6 @@ public final class FieldManager {
                 new StatusDetails(null, null, null, null, causes, null)));
     }
 
-    /** The object without managedFields, for comparing and merging. */
     /**
      * The object without managedFields for reading only: shallow copies of the object and its metadata share
      * everything else with the original, so comparing a large pool copies nothing of its spec.
@@ -285,7 +287,7 @@ public final class FieldManager {
         for (Entry e : kept) {
             ObjectNode n = out.addObject();
             n.put("apiVersion", e.apiVersion()).put("fieldsType", "FieldsV1");
-            n.set("fieldsV1", e.fields().toFieldsV1());
+            n.set("fieldsV1", FieldsV1.node(e.fields()));
             n.put("manager", e.manager()).put("operation", e.operation());
             if (e.time() != null) {
                 n.put("time", e.time());

@@ -1,10 +1,8 @@
 package dev.ippool.apiserver.registry.fields;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -146,46 +144,26 @@ public final class FieldSet {
         }
     }
 
-    /** The FieldsV1 JSON of this set (objects kept sorted as built, so writing them never re-sorts). */
+    /** The FieldsV1 JSON of this set as a tree (objects kept sorted as built, so writing them never re-sorts). */
     public ObjectNode toFieldsV1() {
-        ObjectNode node = sortedObject();
-        fill(node);
-        return node;
+        return FieldsV1.tree(this);
     }
 
-    private void fill(ObjectNode node) {
-        children.forEach((k, child) -> {
-            ObjectNode c = sortedObject();
-            if (child.member && !child.children.isEmpty()) {
-                c.putObject(".");
-            }
-            child.fill(c);
-            node.set(k, c);
-        });
-    }
-
-    private static ObjectNode sortedObject() {
-        return new ObjectNode(JsonNodeFactory.instance, new TreeMap<>());
-    }
-
+    /** The set read from FieldsV1 JSON: a tree, or the value node {@link FieldsV1#node} put in an object. */
     public static FieldSet fromFieldsV1(JsonNode fields) {
-        return read(fields, false);
+        return FieldsV1.read(fields);
     }
 
-    private static FieldSet read(JsonNode fields, boolean member) {
-        TreeMap<String, FieldSet> children = new TreeMap<>();
-        boolean self = member;
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals(".")) {
-                self = true;
-            } else {
-                // a leaf ({}) is a member; an inner node is one only if it says "."
-                boolean leaf = e.getValue().isEmpty();
-                children.put(e.getKey(), read(e.getValue(), leaf));
-            }
-        }
-        return new FieldSet(self, children);
+    boolean member() {
+        return member;
+    }
+
+    Map<String, FieldSet> children() {
+        return children;
+    }
+
+    static FieldSet of(boolean member, Map<String, FieldSet> children) {
+        return member || !children.isEmpty() ? new FieldSet(member, children) : EMPTY;
     }
 
     /** {@code fieldpath.Path.String()}: {@code .spec.allocations.1}, {@code [uid="x"]}, {@code [="v"]}. */
@@ -211,7 +189,8 @@ public final class FieldSet {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FieldSet f && f.member == member && f.children.equals(children);
+        // sets share subtrees, so identity first: a pool's unchanged allocations compare without a walk
+        return o == this || o instanceof FieldSet f && f.member == member && f.children.equals(children);
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ippool.apiserver.api.ResourceDefinition;
 import dev.ippool.apiserver.api.Schema;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,17 +176,24 @@ public final class Structure {
                 return;
             }
             if (t.kind() == Kind.STRUCT || t.kind() == Kind.MAP) {
-                Set<String> keys = new LinkedHashSet<>();
+                // a patch shares every member it did not write: skip those before building a path for them,
+                // so the allocations map of a large pool costs a lookup per member
                 if (l != null) {
-                    l.fieldNames().forEachRemaining(keys::add);
+                    for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        JsonNode other = r == null ? null : r.get(e.getKey());
+                        if (other != e.getValue()) {
+                            member(t, e.getKey(), e.getValue(), other, path);
+                        }
+                    }
                 }
                 if (r != null) {
-                    r.fieldNames().forEachRemaining(keys::add);
-                }
-                for (String k : keys) {
-                    path.add("f:" + k);
-                    compare(t.child(k), l == null ? null : l.get(k), r == null ? null : r.get(k), path);
-                    path.remove(path.size() - 1);
+                    for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        if (l == null || l.get(e.getKey()) == null) {
+                            member(t, e.getKey(), null, e.getValue(), path);
+                        }
+                    }
                 }
             } else {
                 Map<String, JsonNode> left = items(t, l);
@@ -205,6 +213,12 @@ public final class Structure {
                     removed.add(path);
                 }
             }
+        }
+
+        private void member(Type t, String key, JsonNode l, JsonNode r, List<String> path) {
+            path.add("f:" + key);
+            compare(t.child(key), l, r, path);
+            path.remove(path.size() - 1);
         }
 
         private void leaf(JsonNode l, JsonNode r, List<String> path) {
