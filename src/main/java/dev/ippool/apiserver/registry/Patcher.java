@@ -55,7 +55,7 @@ final class Patcher {
                         // decoding and copying the pool (any failed operation is the same 422)
                         throw Patches.patchRejected();
                     }
-                    currentObject = registry.decode(current);
+                    currentObject = registry.shared(current);
                     patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
                             : Patches.applyMergePatch(patch, currentObject);
                 } catch (ApiException e) {
@@ -84,7 +84,8 @@ final class Patcher {
                     continue; // a no-op against the cached copy: confirm against etcd
                 }
                 attemptWarnings.messages().forEach(warnings::add);
-                return result;
+                // a no-op answers with the stored object, whose tree other requests share: a copy goes out
+                return result.object() == currentObject ? new Written(registry.decode(current), null) : result;
             } catch (Definitive e) {
                 throw e.answer;
             } catch (ApiException e) {

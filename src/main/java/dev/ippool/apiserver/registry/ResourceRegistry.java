@@ -44,6 +44,8 @@ public final class ResourceRegistry {
     private final Patcher patcher;
     /** Response bytes of recently read objects (see {@link ResponseMemo}). */
     private final ResponseMemo responses = new ResponseMemo();
+    /** Decoded trees for the write path (see {@link TreeMemo}): up to 16 MB of stored objects. */
+    private final TreeMemo trees = new TreeMemo(this::decode, 16L * 1024 * 1024);
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -159,7 +161,12 @@ public final class ResourceRegistry {
             });
             return object;
         }
-        long revision = withoutManagedFieldsIfTooLarge(object, encode(object), b -> store.create(key, b));
+        byte[][] stored = {null};
+        long revision = withoutManagedFieldsIfTooLarge(object, encode(object), b -> {
+            stored[0] = b;
+            return store.create(key, b);
+        });
+        trees.parseAhead(new KeyValue(key, stored[0], revision, revision));
         ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(revision));
         return object;
     }
@@ -251,6 +258,7 @@ public final class ResourceRegistry {
                         return store.update(key, b, current.modRevision());
                     })
                     : store.update(key, bytes, current.modRevision());
+            trees.parseAhead(new KeyValue(key, stored[0], current.createRevision(), revision));
             metadata.put("resourceVersion", Long.toString(revision));
             byte[] response = StoredJson.withResourceVersion(stored[0], revision);
             return new Written(object, response == null ? null : new RawJson(response));
@@ -292,6 +300,14 @@ public final class ResourceRegistry {
     ApiException conflict(String name) {
         return ApiException.conflict(resource(), name,
                 "the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    /**
+     * As {@link #decode}, but the tree may be shared with other requests (see {@link TreeMemo}): for the write
+     * path, which copies what it changes and never writes into the stored object's tree.
+     */
+    ObjectNode shared(KeyValue kv) {
+        return trees.get(kv);
     }
 
     /** The object as clients see it: the stored JSON with resourceVersion set to the key's mod revision. */

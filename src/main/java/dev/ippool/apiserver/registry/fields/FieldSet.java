@@ -15,6 +15,8 @@ import java.util.TreeMap;
 public final class FieldSet {
 
     public static final FieldSet EMPTY = new FieldSet(false, Map.of());
+    /** A member with no children: a leaf field. */
+    private static final FieldSet LEAF = new FieldSet(true, Map.of());
 
     private final boolean member;
     private final Map<String, FieldSet> children;
@@ -135,7 +137,7 @@ public final class FieldSet {
                 }
             }
         }
-        return new FieldSet(member, children);
+        return of(member, children);
     }
 
     private static void putIfNotEmpty(Map<String, FieldSet> children, String key, FieldSet set) {
@@ -162,8 +164,12 @@ public final class FieldSet {
         return children;
     }
 
+    /** A set with that root; the childless ones are shared, as a pool names three leaves per allocation. */
     static FieldSet of(boolean member, Map<String, FieldSet> children) {
-        return member || !children.isEmpty() ? new FieldSet(member, children) : EMPTY;
+        if (children.isEmpty()) {
+            return member ? LEAF : EMPTY;
+        }
+        return new FieldSet(member, children);
     }
 
     /** {@code fieldpath.Path.String()}: {@code .spec.allocations.1}, {@code [uid="x"]}, {@code [="v"]}. */
@@ -214,7 +220,7 @@ public final class FieldSet {
             FieldSet freeze() {
                 TreeMap<String, FieldSet> c = new TreeMap<>();
                 children.forEach((k, n) -> c.put(k, n.freeze()));
-                return new FieldSet(member, c);
+                return of(member, c);
             }
         }
 

@@ -67,7 +67,7 @@ public final class FieldsV1 {
     }
 
     private static FieldSet readObject(JsonParser p, boolean root) throws IOException {
-        TreeMap<String, FieldSet> children = new TreeMap<>();
+        Map<String, FieldSet> children = Map.of(); // most are leaves: a map only for those with children
         boolean dot = false;
         boolean empty = true;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -84,6 +84,9 @@ public final class FieldsV1 {
             FieldSet child = readObject(p, false);
             if (child == null) {
                 return null;
+            }
+            if (children.isEmpty()) {
+                children = new TreeMap<>();
             }
             children.put(key, child);
         }
