@@ -59,6 +59,11 @@ public final class MeteredStore implements Store {
     }
 
     @Override
+    public Stamp stamp(String key) {
+        return timed("get", key, () -> backing.stamp(key));
+    }
+
+    @Override
     public Page list(ListRequest request) {
         return timed("list", request.prefix(), () -> backing.list(request));
     }

@@ -21,6 +21,20 @@ public interface Store {
     Snapshot get(String key);
 
     /**
+     * A linearizable read of one key's mod revision only (0 if the key is absent), with the store revision the
+     * read observed: what a cache needs to tell whether its copy is the current one without the value crossing
+     * the wire. The default reads the value too.
+     */
+    default Stamp stamp(String key) {
+        Snapshot s = get(key);
+        return new Stamp(s.value().map(KeyValue::modRevision).orElse(0L), s.revision());
+    }
+
+    /** What {@link #stamp} read: the key's mod revision (0: absent) and the store revision of the read. */
+    record Stamp(long modRevision, long revision) {
+    }
+
+    /**
      * Reads keys under a prefix in byte order of the key, at the request's revision.
      *
      * @throws StorageException.Compacted      if that revision has been compacted away

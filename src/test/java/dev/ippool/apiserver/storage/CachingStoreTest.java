@@ -9,8 +9,12 @@ import dev.ippool.apiserver.support.PrivateEtcd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -58,6 +62,39 @@ class CachingStoreTest extends StoreContract {
         long rev = cache.create(key, "v".getBytes(StandardCharsets.UTF_8));
         assertThat(cache.getNotOlderThan(key, rev).value()).isPresent();
         assertThat(cache.listNotOlderThan("/contract/ryw/", rev).items()).extracting(KeyValue::key).contains(key);
+    }
+
+    @Test
+    @DisplayName("a consistent get reads only the key's revision from etcd when the cache holds that write")
+    void consistentGetFromTheCache() throws Exception {
+        Map<String, Integer> calls = new ConcurrentHashMap<>();
+        Store counting = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+                (proxy, method, args) -> {
+                    calls.merge(method.getName(), 1, Integer::sum);
+                    try {
+                        return method.invoke(etcdStore, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        String prefix = "/contract/stamp/" + UUID.randomUUID() + "/";
+        try (CachingStore store = new CachingStore(counting, List.of(prefix), CAPACITY)) {
+            assertThat(store.awaitReady(Duration.ofSeconds(10))).isTrue();
+            String key = prefix + "k";
+            long rev = store.create(key, "v1".getBytes(StandardCharsets.UTF_8));
+            store.getNotOlderThan(key, rev); // the cache has seen the write
+            calls.clear();
+            Snapshot read = store.get(key);
+            assertThat(read.value().orElseThrow().modRevision()).isEqualTo(rev);
+            assertThat(read.value().orElseThrow().valueAsString()).isEqualTo("v1");
+            assertThat(read.revision()).isGreaterThanOrEqualTo(rev);
+            assertThat(calls).containsExactly(Map.entry("stamp", 1));
+            // written around the cache and read at once: the answer is current whichever copy it came from
+            long second = etcdStore.update(key, "v2".getBytes(StandardCharsets.UTF_8), rev);
+            assertThat(store.get(key).value().orElseThrow().modRevision()).isEqualTo(second);
+            etcdStore.delete(key, second);
+            assertThat(store.get(key).value()).isEmpty();
+        }
     }
 
     @Test

@@ -55,6 +55,19 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("a stamp is the key's current mod revision (0 when absent) and the revision of the read")
+    void stamp() {
+        long created = store().create(prefix + "s", bytes("one"));
+        long updated = store().update(prefix + "s", bytes("two"), created);
+        assertThat(store().stamp(prefix + "s").modRevision()).isEqualTo(updated);
+        assertThat(store().stamp(prefix + "s").revision()).isGreaterThanOrEqualTo(updated);
+        long deleted = store().delete(prefix + "s", updated);
+        Store.Stamp absent = store().stamp(prefix + "s");
+        assertThat(absent.modRevision()).isZero();
+        assertThat(absent.revision()).isGreaterThanOrEqualTo(deleted);
+    }
+
+    @Test
     @DisplayName("concurrent reads of one key each see every write that completed before the read began")
     void concurrentReadsAreCurrent() throws Exception {
         String key = prefix + "hot";

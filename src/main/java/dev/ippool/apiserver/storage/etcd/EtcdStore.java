@@ -47,6 +47,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     private final long timeoutMillis;
     private final JetcdMessages messages = new JetcdMessages();
     private final ReadCoalescer<GetResponse> reads;
+    private final ReadCoalescer<GetResponse> stamps;
 
     public EtcdStore(Client client, Duration timeout) {
         this.client = client;
@@ -55,6 +56,9 @@ public final class EtcdStore implements Store, AutoCloseable {
         this.timeoutMillis = timeout.toMillis();
         // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
         this.reads = new ReadCoalescer<>(key -> kv.get(bytes(key)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS));
+        GetOption keysOnly = GetOption.builder().withKeysOnly(true).build();
+        this.stamps = new ReadCoalescer<>(key -> kv.get(bytes(key), keysOnly)
+                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS));
     }
 
     /** Builds a jetcd client whose inbound limit allows large pools and lists. */
@@ -78,6 +82,14 @@ public final class EtcdStore implements Store, AutoCloseable {
         GetResponse response = await(reads.read(key), "get", 0, false);
         Optional<KeyValue> value = messages.kvs(response).stream().findFirst();
         return new Snapshot(value, response.getHeader().getRevision());
+    }
+
+    /** A keys-only range: linearizable, coalesced as {@link #get} is, and no value on the wire. */
+    @Override
+    public Stamp stamp(String key) {
+        GetResponse response = await(stamps.read(key), "get", 0, false);
+        long modRevision = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
+        return new Stamp(modRevision, response.getHeader().getRevision());
     }
 
     @Override
