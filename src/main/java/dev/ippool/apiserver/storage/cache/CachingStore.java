@@ -4,6 +4,7 @@ import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
 import dev.ippool.apiserver.storage.Snapshot;
+import dev.ippool.apiserver.storage.StorageException;
 import dev.ippool.apiserver.storage.Store;
 import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
@@ -22,6 +23,8 @@ public final class CachingStore implements Store, AutoCloseable {
 
     /** How long a read waits for the cache to reach a requested revision, as kube's cacher does (3 s). */
     public static final Duration REVISION_WAIT = Duration.ofSeconds(3);
+    /** How long a consistent read waits for the cache to receive the write etcd says is current. */
+    static final Duration CATCH_UP = Duration.ofMillis(100);
 
     private final Store backing;
     private final List<Cached> caches;
@@ -53,8 +56,8 @@ public final class CachingStore implements Store, AutoCloseable {
 
     /**
      * Linearizable as the backing store's read: a keys-only read says which write is current, and if the cache
-     * holds that very write (same mod revision, so the same bytes) its copy is the answer; else the value is
-     * read from the backing store. A large pool's consistent GET then moves a few bytes from etcd, not ~11 MB.
+     * holds that very write (same mod revision, so the same bytes) its copy is the answer, waiting up to
+     * {@link #CATCH_UP} for a write still on its way; else the value is read from the backing store. A large pool's consistent GET then moves a few bytes from etcd, not ~11 MB.
      */
     @Override
     public Snapshot get(String key) {
@@ -67,10 +70,18 @@ public final class CachingStore implements Store, AutoCloseable {
             return new Snapshot(Optional.empty(), stamp.revision());
         }
         KeyValue cached = cache.get().peek(key);
+        if (cached == null || cached.modRevision() < stamp.modRevision()) {
+            // a write just committed is usually on its way to the cache: wait a little for it, then read etcd
+            try {
+                cached = cache.get().get(key, stamp.modRevision(), CATCH_UP);
+            } catch (StorageException e) {
+                cached = null;
+            }
+        }
         if (cached != null && cached.modRevision() == stamp.modRevision()) {
             return new Snapshot(Optional.of(cached), stamp.revision());
         }
-        return backing.get(key); // the cache has not seen that write yet
+        return backing.get(key);
     }
 
     @Override
