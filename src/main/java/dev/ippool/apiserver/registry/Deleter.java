@@ -72,7 +72,7 @@ public final class Deleter {
                 }
                 registry.strategy().markDeleting(object);
                 if (!options.isDryRun()) {
-                    long revision = registry.store().update(key, registry.encode(object), current.modRevision());
+                    long revision = registry.store().update(key, registry.forms().encode(object), current.modRevision());
                     metadata.put("resourceVersion", Long.toString(revision));
                 }
                 return new Outcome(Boolean.FALSE.equals(options.orphanDependents()) ? 202 : 200, object);

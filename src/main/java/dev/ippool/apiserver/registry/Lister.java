@@ -212,7 +212,7 @@ public final class Lister {
                 out.write(',');
             }
             first = false;
-            byte[] item = registry.encoded(kv).bytes();
+            byte[] item = registry.forms().encoded(kv).bytes();
             out.write(item, 0, item.length - 1); // without the trailing newline
         }
         out.writeBytes(("],\"kind\":" + registry.codec().compact(TextNode.valueOf(definition.listKind()))

@@ -55,7 +55,7 @@ final class Patcher {
                         // decoding and copying the pool (any failed operation is the same 422)
                         throw Patches.patchRejected();
                     }
-                    currentObject = registry.shared(current);
+                    currentObject = registry.forms().shared(current);
                     patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
                             : Patches.applyMergePatch(patch, currentObject);
                 } catch (ApiException e) {

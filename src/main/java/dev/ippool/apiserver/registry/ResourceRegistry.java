@@ -42,16 +42,14 @@ public final class ResourceRegistry {
     private final FieldManager fields;
     private final Applier applier;
     private final Patcher patcher;
-    /** Response bytes of recently read objects (see {@link ResponseMemo}). */
-    private final ResponseMemo responses = new ResponseMemo();
-    /** Decoded trees for the write path (see {@link TreeMemo}): up to 16 MB of stored objects. */
-    private final TreeMemo trees = new TreeMemo(this::decode, 16L * 1024 * 1024);
+    private final StoredForms forms;
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
         this.definition = definition;
         this.store = store;
         this.codec = codec;
+        this.forms = new StoredForms(codec);
         this.names = names;
         this.strategy = new Strategy(definition, codec, clock);
         this.keys = new Keys(keyPrefix, definition);
@@ -88,7 +86,7 @@ public final class ResourceRegistry {
 
     /** GET as the response bytes, spliced from the stored ones: no tree of the object is built. */
     public RawJson getEncoded(String namespace, String name, String resourceVersion) {
-        return encoded(readAt(namespace, name, resourceVersion));
+        return forms.encoded(readAt(namespace, name, resourceVersion));
     }
 
     private KeyValue readAt(String namespace, String name, String resourceVersion) {
@@ -162,11 +160,11 @@ public final class ResourceRegistry {
             return object;
         }
         byte[][] stored = {null};
-        long revision = withoutManagedFieldsIfTooLarge(object, encode(object), b -> {
+        long revision = withoutManagedFieldsIfTooLarge(object, forms.encode(object), b -> {
             stored[0] = b;
             return store.create(key, b);
         });
-        trees.parseAhead(new KeyValue(key, stored[0], revision, revision));
+        forms.written(new KeyValue(key, stored[0], revision, revision));
         ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(revision));
         return object;
     }
@@ -246,7 +244,7 @@ public final class ResourceRegistry {
                 }
                 return new Written(object, null);
             }
-            byte[] bytes = encode(object);
+            byte[] bytes = forms.encode(object);
             if (Arrays.equals(bytes, current.value()) || dryRun) {
                 metadata.put("resourceVersion", Long.toString(current.modRevision()));
                 return new Written(Arrays.equals(bytes, current.value()) ? old : object, null);
@@ -258,7 +256,7 @@ public final class ResourceRegistry {
                         return store.update(key, b, current.modRevision());
                     })
                     : store.update(key, bytes, current.modRevision());
-            trees.parseAhead(new KeyValue(key, stored[0], current.createRevision(), revision));
+            forms.written(new KeyValue(key, stored[0], current.createRevision(), revision));
             metadata.put("resourceVersion", Long.toString(revision));
             byte[] response = StoredJson.withResourceVersion(stored[0], revision);
             return new Written(object, response == null ? null : new RawJson(response));
@@ -282,7 +280,7 @@ public final class ResourceRegistry {
             if (metadata.remove("managedFields") == null) {
                 throw e;
             }
-            return write.applyAsLong(encode(object));
+            return write.applyAsLong(forms.encode(object));
         }
     }
 
@@ -302,40 +300,14 @@ public final class ResourceRegistry {
                 "the object has been modified; please apply your changes to the latest version and try again");
     }
 
-    /**
-     * As {@link #decode}, but the tree may be shared with other requests (see {@link TreeMemo}): for the write
-     * path, which copies what it changes and never writes into the stored object's tree.
-     */
-    ObjectNode shared(KeyValue kv) {
-        return trees.get(kv);
+    /** The stored form of this resource's objects and what is made from it. */
+    StoredForms forms() {
+        return forms;
     }
 
-    /** The object as clients see it: the stored JSON with resourceVersion set to the key's mod revision. */
+    /** See {@link StoredForms#decode}. */
     ObjectNode decode(KeyValue kv) {
-        ObjectNode object = StoredTree.parse(codec, kv.value());
-        ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
-        return object;
-    }
-
-    /** The object's response bytes; decodes and encodes only if the stored form is not as this service writes it. */
-    RawJson encoded(KeyValue kv) {
-        return new RawJson(responses.response(kv, k -> {
-            byte[] spliced = StoredJson.withResourceVersion(k.value(), k.modRevision());
-            return spliced != null ? spliced : codec.encode(decode(k));
-        }));
-    }
-
-    /** The stored form: resourceVersion and selfLink are never stored, as in kube's PrepareObjectForStorage. */
-    byte[] encode(ObjectNode object) {
-        // shallow copies of the object and its metadata: the spec (the bulk of a large pool) is shared, not copied
-        ObjectNode copy = codec.newObject();
-        copy.setAll(object);
-        ObjectNode metadata = codec.newObject();
-        metadata.setAll((ObjectNode) object.get("metadata"));
-        metadata.remove("resourceVersion");
-        metadata.remove("selfLink");
-        copy.set("metadata", metadata);
-        return codec.encode(copy);
+        return forms.decode(kv);
     }
 
     void warn(ObjectNode object, Warnings warnings) {
