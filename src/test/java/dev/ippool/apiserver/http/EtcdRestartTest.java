@@ -102,7 +102,7 @@ class EtcdRestartTest {
             String line = w.nextLine();
             if (line == null) { // a clean end: re-watch from the last resourceVersion, as informers do
                 w.close();
-                // the cache relists after losing its etcd watch; until then a watch would be a 429
+                // the cache resumes its etcd watch (or relists after a compaction; a watch is a 429 until then)
                 assertThat(((CachingStore) store).awaitReady(Duration.ofSeconds(30))).isTrue();
                 w = WatchClient.open(base, pools(ns) + "?watch=true&resourceVersion=" + last);
                 assertThat(w.status()).isEqualTo(200);

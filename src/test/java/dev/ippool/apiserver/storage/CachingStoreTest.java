@@ -105,6 +105,55 @@ class CachingStoreTest extends StoreContract {
     }
 
     @Test
+    @DisplayName("a broken etcd watch resumes after the last revision: no relist, client watches see every change")
+    void brokenWatchResumes() throws Exception {
+        Map<String, Integer> calls = new ConcurrentHashMap<>();
+        java.util.concurrent.BlockingQueue<WatchListener> upstreams = new java.util.concurrent.LinkedBlockingQueue<>();
+        Store observed = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+                (proxy, method, args) -> {
+                    calls.merge(method.getName(), 1, Integer::sum);
+                    if (method.getName().equals("watch")) {
+                        upstreams.add((WatchListener) args[2]);
+                    }
+                    try {
+                        return method.invoke(etcdStore, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        String prefix = "/contract/resume/" + UUID.randomUUID() + "/";
+        try (CachingStore store = new CachingStore(observed, List.of(prefix), CAPACITY)) {
+            assertThat(store.awaitReady(Duration.ofSeconds(10))).isTrue();
+            long first = store.create(prefix + "a", "1".getBytes(StandardCharsets.UTF_8));
+            store.getNotOlderThan(prefix + "a", first);
+            java.util.concurrent.BlockingQueue<Object> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+            Subscription client = store.watch(prefix, first, new WatchListener() {
+                @Override
+                public void onChange(Change change) {
+                    seen.add(change.revision());
+                }
+
+                @Override
+                public void onError(StorageException error) {
+                    seen.add(error);
+                }
+            });
+            // the etcd watch breaks as when etcd restarts
+            upstreams.poll(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .onError(new StorageException.Unavailable("etcd watch failed: connection closed", null));
+            assertThat(upstreams.poll(10, java.util.concurrent.TimeUnit.SECONDS)).as("the watch resumed").isNotNull();
+            long second = etcdStore.update(prefix + "a", "2".getBytes(StandardCharsets.UTF_8), first);
+            assertThat(seen.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(second);
+            assertThat(store.getNotOlderThan(prefix + "a", second).value().orElseThrow().valueAsString())
+                    .isEqualTo("2");
+            assertThat(calls.get("watch")).isEqualTo(2);
+            assertThat(calls.get("list")).isEqualTo(1);
+            assertThat(seen).isEmpty();
+            client.close();
+        }
+    }
+
+    @Test
     @DisplayName("thousands of keys deleted in one etcd revision (a ranged delete) all leave the cache")
     void rangedDelete() throws Exception {
         String prefix = "/contract/ranged/" + UUID.randomUUID() + "/";

@@ -111,6 +111,43 @@ final class WatchCache {
         scheduler.schedule(this::initialise, delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Under the lock: re-opens the backing watch after the last applied revision, after the backoff delay. */
+    private void resumeLater(long brokenGeneration, StorageException e) {
+        failures++;
+        long delay = Math.min(10_000, 100L << Math.min(failures - 1, 7));
+        LOG.warnf("watch cache %s: watch failed (%s); resuming after revision %d in %d ms", prefix, e.getMessage(),
+                revision, delay);
+        scheduler.schedule(() -> resume(brokenGeneration), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void resume(long brokenGeneration) {
+        StorageException failed = null;
+        lock.lock();
+        try {
+            if (closed || brokenGeneration != generation) {
+                return;
+            }
+            long myGeneration = ++generation;
+            if (upstream != null) {
+                upstream.close(); // ended already when it failed; closing again changes nothing
+            }
+            try {
+                upstream = backing.watch(prefix, revision, new Upstream(myGeneration));
+            } catch (StorageException.Compacted e) {
+                ready = false;
+                endWatchers(null);
+                failed = e;
+            } catch (StorageException e) {
+                resumeLater(myGeneration, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (failed != null) {
+            retryLater("watch", failed);
+        }
+    }
+
     /** The backing watch: applies changes and fans them out. */
     private final class Upstream implements WatchListener {
         private final long myGeneration;
@@ -136,6 +173,7 @@ final class WatchCache {
                 if (myGeneration != generation) {
                     return;
                 }
+                failures = 0;
                 long applied = revision;
                 List<Change> batch = new ArrayList<>(changes.size());
                 for (Change change : changes) {
@@ -185,11 +223,16 @@ final class WatchCache {
 
         @Override
         public void onError(StorageException error) {
-            // Whatever broke, relist: a compacted watch cannot resume, and a relist after an outage costs one
-            // LIST. Client watches end; clients re-watch from their last revision (or get 410 and relist).
             lock.lock();
             try {
                 if (myGeneration != generation) {
+                    return;
+                }
+                if (!(error instanceof StorageException.Compacted)) {
+                    // kube's reflector: a watch that broke (etcd restarted, a connection dropped) resumes from the
+                    // last revision applied, keeping state, history and client watches; only a compacted one
+                    // relists, which ends client watches (they re-watch, or get 410 and relist)
+                    resumeLater(myGeneration, error);
                     return;
                 }
                 ready = false;
