@@ -94,7 +94,7 @@ final class WatchCache {
         }
     }
 
-    /** Backoff doubling from 100 ms to 10 s: etcd coming back is noticed quickly without a tight loop. */
+    /** Relists after the backoff: etcd coming back is noticed quickly without a tight loop. */
     private void retryLater(String what, StorageException e) {
         long delay;
         lock.lock();
@@ -102,8 +102,7 @@ final class WatchCache {
             if (closed) {
                 return;
             }
-            failures++;
-            delay = Math.min(10_000, 100L << Math.min(failures - 1, 7));
+            delay = nextDelay();
         } finally {
             lock.unlock();
         }
@@ -111,10 +110,15 @@ final class WatchCache {
         scheduler.schedule(this::initialise, delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Under the lock: one more failure's backoff, doubling from 100 ms to 10 s. */
+    private long nextDelay() {
+        failures++;
+        return Math.min(10_000, 100L << Math.min(failures - 1, 7));
+    }
+
     /** Under the lock: re-opens the backing watch after the last applied revision, after the backoff delay. */
     private void resumeLater(long brokenGeneration, StorageException e) {
-        failures++;
-        long delay = Math.min(10_000, 100L << Math.min(failures - 1, 7));
+        long delay = nextDelay();
         LOG.warnf("watch cache %s: watch failed (%s); resuming after revision %d in %d ms", prefix, e.getMessage(),
                 revision, delay);
         scheduler.schedule(() -> resume(brokenGeneration), delay, TimeUnit.MILLISECONDS);
