@@ -47,9 +47,11 @@ class JetcdMessagesTest extends PrivateEtcd {
     void watchEvents() throws Exception {
         JetcdMessages messages = new JetcdMessages();
         LinkedBlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
+        var kv = etcdStore.client().getKVClient();
+        // from an explicit revision: jetcd opens a watch asynchronously, and one "from now" can miss the puts below
+        long start = kv.get(bytes("/w/")).get().getHeader().getRevision();
         try (Watch.Watcher w = etcdStore.client().getWatchClient().watch(bytes("/w/"), WatchOption.builder()
-                .isPrefix(true).withPrevKV(true).build(), responses::add)) {
-            var kv = etcdStore.client().getKVClient();
+                .isPrefix(true).withPrevKV(true).withRevision(start + 1).build(), responses::add)) {
             kv.put(bytes("/w/x"), bytes("1")).get();
             kv.put(bytes("/w/x"), bytes("2")).get();
             kv.delete(bytes("/w/x")).get();
