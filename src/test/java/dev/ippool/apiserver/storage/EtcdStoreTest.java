@@ -44,4 +44,19 @@ class EtcdStoreTest extends StoreContract {
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         }
     }
+
+    @Test
+    @DisplayName("closing the store ends its watches quietly: a listener hears nothing more, no error")
+    void closeIsQuiet() throws InterruptedException {
+        EtcdStore own = new EtcdStore(EtcdStore.connect(List.of(etcd.clientUrl()), Duration.ofSeconds(5), 1 << 20),
+                Duration.ofSeconds(5));
+        String prefix = "/quiet/" + System.nanoTime() + "/";
+        long start = own.create(prefix + "a", new byte[] {'1'});
+        Recorder recorder = new Recorder();
+        own.watch(prefix, start - 1, recorder);
+        assertThat(recorder.next().key()).isEqualTo(prefix + "a");
+        // on shutdown the watch cache would take an error for a broken connection and try to resume
+        own.close();
+        assertThat(recorder.quietFor(2000)).isTrue();
+    }
 }

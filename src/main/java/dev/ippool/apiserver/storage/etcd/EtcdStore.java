@@ -48,6 +48,8 @@ public final class EtcdStore implements Store, AutoCloseable {
     private final JetcdMessages messages = new JetcdMessages();
     private final ReadCoalescer<GetResponse> reads;
     private final ReadCoalescer<GetResponse> stamps;
+    /** Set by {@link #close}: the watches it ends are ended on purpose, not broken. */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public EtcdStore(Client client, Duration timeout) {
         this.client = client;
@@ -148,6 +150,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     /**
      * One etcd watch per call (kube's uncached etcd3 watcher). jetcd resumes the stream by itself after a
      * connection loss; a compaction or a refusal ends the watch through {@link WatchListener#onError}.
+     * {@link #close} ends watches without a word to their listeners.
      */
     @Override
     public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
@@ -177,7 +180,7 @@ public final class EtcdStore implements Store, AutoCloseable {
 
             @Override
             public void onError(Throwable error) {
-                if (ended.compareAndSet(false, true)) {
+                if (ended.compareAndSet(false, true) && !closed.get()) {
                     listener.onError(error instanceof CompactedException compacted
                             ? new StorageException.Compacted(afterRevision, compacted.getCompactedRevision(), error)
                             : new StorageException.Unavailable("etcd watch failed: " + error.getMessage(), error));
@@ -186,7 +189,7 @@ public final class EtcdStore implements Store, AutoCloseable {
 
             @Override
             public void onCompleted() {
-                if (ended.compareAndSet(false, true)) {
+                if (ended.compareAndSet(false, true) && !closed.get()) {
                     listener.onError(new StorageException.Unavailable("etcd watch completed", null));
                 }
             }
@@ -204,6 +207,8 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     @Override
     public void close() {
+        // a watch's listener would hear of its end as a failure and try to resume it
+        closed.set(true);
         client.close();
     }
 
