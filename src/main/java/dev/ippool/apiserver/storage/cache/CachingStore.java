@@ -27,12 +27,16 @@ public final class CachingStore implements Store, AutoCloseable {
     static final Duration CATCH_UP = Duration.ofMillis(100);
     /** Values from this size are read through the cache after a keys-only read (see {@link #get}). */
     public static final int STAMPED_READ_BYTES = 128 * 1024;
+    /** Writes remembered until the cache has them: a few seconds of a busy server's, and a large pool or two. */
+    private static final int RECENT_WRITES = 4096;
+    private static final long RECENT_WRITE_BYTES = 32L * 1024 * 1024;
 
     private final Store backing;
     private final List<Cached> caches;
     private final ScheduledExecutorService scheduler;
+    private final RecentWrites recent = new RecentWrites(RECENT_WRITES, RECENT_WRITE_BYTES);
 
-    private record Cached(String prefix, WatchCache cache) {
+    private record Cached(String prefix, WatchCache cache, Reflector reflector) {
     }
 
     /**
@@ -51,22 +55,24 @@ public final class CachingStore implements Store, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.caches = prefixes.stream().map(p -> new Cached(p, new WatchCache(backing, p, capacity, maxBytes, scheduler)))
-                .toList();
-        caches.forEach(c -> c.cache().start());
+        this.caches = prefixes.stream().map(p -> {
+            WatchCache cache = new WatchCache(p, capacity, maxBytes);
+            return new Cached(p, cache, new Reflector(backing, p, cache, scheduler));
+        }).toList();
+        caches.forEach(c -> c.reflector().start());
     }
 
     /**
-     * Linearizable as the backing store's read. For a value the cache holds at {@link #STAMPED_READ_BYTES} or
-     * more, a keys-only read says which write is current; if the cache holds that very write (same mod
-     * revision, so the same bytes), waiting up to {@link #CATCH_UP} for one still on its way, its copy is the
-     * answer. Otherwise the value is read from the backing store. A large pool's consistent GET then moves a
-     * few bytes from etcd instead of ~11 MB.
+     * Linearizable as the backing store's read. For a value of {@link #STAMPED_READ_BYTES} or more that the cache
+     * holds, or this server has just written, a keys-only read says which write is current; if that copy is that
+     * very write (same mod revision, so the same bytes), waiting up to {@link #CATCH_UP} for the cache to receive
+     * one still on its way, the copy is the answer. Otherwise the value is read from the backing store. A large
+     * pool's consistent GET then moves a few bytes from etcd instead of ~11 MB.
      */
     @Override
     public Snapshot get(String key) {
         Optional<WatchCache> cache = cacheFor(key);
-        KeyValue cached = cache.map(c -> c.peek(key)).orElse(null);
+        KeyValue cached = cache.map(c -> newest(c, key)).orElse(null);
         if (cached == null || cached.value().length < STAMPED_READ_BYTES) {
             // small values cost etcd about what their revision alone does: one plain read, never a second
             return backing.get(key);
@@ -89,6 +95,23 @@ public final class CachingStore implements Store, AutoCloseable {
         return backing.get(key);
     }
 
+    /**
+     * The newer of the cache's copy of {@code key} and this server's last write of it (possibly stale either
+     * way); a write the cache has caught up with is forgotten.
+     */
+    private KeyValue newest(WatchCache cache, String key) {
+        KeyValue cached = cache.peek(key);
+        KeyValue mine = recent.get(key);
+        if (mine == null) {
+            return cached;
+        }
+        if (cached != null ? cached.modRevision() >= mine.modRevision() : cache.lastRevision() >= mine.modRevision()) {
+            recent.remove(mine); // the cache has this write, or a later one (a deletion, when it holds nothing)
+            return cached;
+        }
+        return mine;
+    }
+
     @Override
     public Page list(ListRequest request) {
         return backing.list(request);
@@ -96,17 +119,27 @@ public final class CachingStore implements Store, AutoCloseable {
 
     @Override
     public long create(String key, byte[] value) {
-        return backing.create(key, value);
+        long revision = backing.create(key, value);
+        if (cacheFor(key).isPresent()) {
+            recent.put(new KeyValue(key, value, revision, revision));
+        }
+        return revision;
     }
 
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
-        return backing.update(key, value, expectedModRevision);
+        long revision = backing.update(key, value, expectedModRevision);
+        // the write replaced the version read at expectedModRevision: its creation revision is that version's
+        cacheFor(key).map(c -> newest(c, key)).filter(kv -> kv.modRevision() == expectedModRevision)
+                .ifPresent(before -> recent.put(new KeyValue(key, value, before.createRevision(), revision)));
+        return revision;
     }
 
     @Override
     public long delete(String key, long expectedModRevision) {
-        return backing.delete(key, expectedModRevision);
+        long revision = backing.delete(key, expectedModRevision);
+        recent.remove(key);
+        return revision;
     }
 
     @Override
@@ -115,9 +148,10 @@ public final class CachingStore implements Store, AutoCloseable {
                 .orElseGet(() -> backing.watch(prefix, afterRevision, listener));
     }
 
+    /** The cache's copy, or this server's later write of the key if the cache has not received it yet. */
     @Override
     public Optional<KeyValue> possiblyStale(String key) {
-        return cacheFor(key).map(c -> c.peek(key));
+        return cacheFor(key).map(c -> newest(c, key));
     }
 
     @Override
@@ -162,7 +196,7 @@ public final class CachingStore implements Store, AutoCloseable {
 
     @Override
     public void close() {
-        caches.forEach(c -> c.cache().close());
+        caches.forEach(c -> c.reflector().close());
         scheduler.shutdownNow();
     }
 }

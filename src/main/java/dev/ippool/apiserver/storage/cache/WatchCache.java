@@ -4,7 +4,6 @@ import dev.ippool.apiserver.storage.Change;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Page;
 import dev.ippool.apiserver.storage.StorageException;
-import dev.ippool.apiserver.storage.Store;
 import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
 import java.time.Duration;
@@ -13,17 +12,15 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * kube's watch cache for one key prefix: a LIST, then one watch on the backing store from the listed revision,
- * the current state in a key-ordered map and a bounded ring of recent changes. Every client watch is served from
- * here, so etcd carries one watch however many clients there are, and a change is delivered to all of them as
- * the same {@link Change} object.
+ * kube's watch cache for one key prefix: the current state in a key-ordered map and a bounded ring of recent
+ * changes, fed by a {@link Reflector} (a LIST, then one watch on the backing store). Every client watch is served
+ * from here, so etcd carries one watch however many clients there are, and a change is delivered to all of them
+ * as the same {@link Change} object.
  *
  * <p>Changes are applied and dispatched under one lock, in revision order; listeners must not block. A client
  * watch may start after any revision from the ring's floor on; older ones get {@link StorageException.Compacted}.
@@ -32,9 +29,7 @@ final class WatchCache {
 
     private static final Logger LOG = Logger.getLogger(WatchCache.class);
 
-    private final Store backing;
     private final String prefix;
-    private final ScheduledExecutorService scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private final NavigableMap<String, KeyValue> state = new TreeMap<>();
@@ -43,208 +38,96 @@ final class WatchCache {
 
     private long revision;
     private boolean ready;
-    private boolean closed;
-    private long generation;
-    private Subscription upstream;
-    private int failures;
 
-    WatchCache(Store backing, String prefix, int capacity, long maxBytes, ScheduledExecutorService scheduler) {
-        this.backing = backing;
+    WatchCache(String prefix, int capacity, long maxBytes) {
         this.prefix = prefix;
         this.ring = new ChangeRing(capacity, maxBytes);
-        this.scheduler = scheduler;
     }
 
-    /** Starts (or restarts) the cache in the background; until it is ready, reads answer NotReady. */
-    void start() {
-        scheduler.execute(this::initialise);
-    }
-
-    private void initialise() {
-        long myGeneration;
+    /** The state of a (re)list: the cache is ready from its revision on, with no history before it. */
+    void replace(Page page) {
         lock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            myGeneration = ++generation;
+            state.clear();
+            ring.reset(page.revision());
+            page.items().forEach(kv -> state.put(kv.key(), kv));
+            revision = page.revision();
+            ready = true;
+            advanced.signalAll();
         } finally {
             lock.unlock();
         }
-        try {
-            Page page = backing.list(dev.ippool.apiserver.storage.ListRequest.all(prefix));
-            lock.lock();
-            try {
-                if (closed || myGeneration != generation) {
-                    return;
-                }
-                state.clear();
-                ring.reset(page.revision());
-                page.items().forEach(kv -> state.put(kv.key(), kv));
-                revision = page.revision();
-                ready = true;
-                failures = 0;
-                upstream = backing.watch(prefix, page.revision(), new Upstream(myGeneration));
-                advanced.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        } catch (StorageException e) {
-            retryLater("initialise", e);
-        }
     }
 
-    /** Relists after the backoff: etcd coming back is noticed quickly without a tight loop. */
-    private void retryLater(String what, StorageException e) {
-        long delay;
+    /**
+     * Applies a batch of changes under one lock, so no reader sees part of a revision: several keys can change at
+     * one revision (a ranged delete of a namespace's pools is one), and comparing each change with the revision
+     * of the one before would drop all but the first. Changes at or before the cache's revision are skipped.
+     */
+    void apply(List<Change> changes) {
         lock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            delay = nextDelay();
-        } finally {
-            lock.unlock();
-        }
-        LOG.warnf("watch cache %s: %s failed (%s); retrying in %d ms", prefix, what, e.getMessage(), delay);
-        scheduler.schedule(this::initialise, delay, TimeUnit.MILLISECONDS);
-    }
-
-    /** Under the lock: one more failure's backoff, doubling from 100 ms to 10 s. */
-    private long nextDelay() {
-        failures++;
-        return Math.min(10_000, 100L << Math.min(failures - 1, 7));
-    }
-
-    /** Under the lock: re-opens the backing watch after the last applied revision, after the backoff delay. */
-    private void resumeLater(long brokenGeneration, StorageException e) {
-        long delay = nextDelay();
-        LOG.warnf("watch cache %s: watch failed (%s); resuming after revision %d in %d ms", prefix, e.getMessage(),
-                revision, delay);
-        scheduler.schedule(() -> resume(brokenGeneration), delay, TimeUnit.MILLISECONDS);
-    }
-
-    private void resume(long brokenGeneration) {
-        StorageException failed = null;
-        lock.lock();
-        try {
-            if (closed || brokenGeneration != generation) {
-                return;
-            }
-            long myGeneration = ++generation;
-            if (upstream != null) {
-                upstream.close(); // ended already when it failed; closing again changes nothing
-            }
-            try {
-                upstream = backing.watch(prefix, revision, new Upstream(myGeneration));
-            } catch (StorageException.Compacted e) {
-                ready = false;
-                endWatchers(null);
-                failed = e;
-            } catch (StorageException e) {
-                resumeLater(myGeneration, e);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (failed != null) {
-            retryLater("watch", failed);
-        }
-    }
-
-    /** The backing watch: applies changes and fans them out. */
-    private final class Upstream implements WatchListener {
-        private final long myGeneration;
-
-        Upstream(long myGeneration) {
-            this.myGeneration = myGeneration;
-        }
-
-        @Override
-        public void onChange(Change change) {
-            onChanges(List.of(change));
-        }
-
-        /**
-         * Applies a batch under one lock, so no reader sees part of a revision: several keys can change at one
-         * revision (a ranged delete of a namespace's pools is one), and comparing each change with the revision
-         * of the one before would drop all but the first.
-         */
-        @Override
-        public void onChanges(List<Change> changes) {
-            lock.lock();
-            try {
-                if (myGeneration != generation) {
-                    return;
-                }
-                failures = 0;
-                long applied = revision;
-                List<Change> batch = new ArrayList<>(changes.size());
-                for (Change change : changes) {
-                    if (change.revision() > applied) {
-                        apply(change);
-                        batch.add(change);
+            long applied = revision;
+            List<Change> batch = new ArrayList<>(changes.size());
+            for (Change change : changes) {
+                if (change.revision() > applied) {
+                    if (change.type() == Change.Type.DELETE) {
+                        state.remove(change.key());
+                    } else {
+                        state.put(change.key(), change.current());
                     }
+                    ring.add(change);
+                    revision = change.revision();
+                    batch.add(change);
                 }
-                // each client watch gets the batch in one call, so nothing (a bookmark) comes between two changes
-                // of one revision
-                for (CacheWatcher w : watchers) {
-                    w.offer(batch);
-                }
-                // what the watchers derived from them (events, decoded objects) can be large: a later replay from
-                // the ring derives it again rather than the ring keeping it
-                batch.forEach(Change::forget);
-                advanced.signalAll();
-            } finally {
-                lock.unlock();
             }
+            // each client watch gets the batch in one call, so nothing (a bookmark) comes between two changes of
+            // one revision
+            for (CacheWatcher w : watchers) {
+                w.offer(batch);
+            }
+            // what the watchers derived from them (events, decoded objects) can be large: a later replay from the
+            // ring derives it again rather than the ring keeping it
+            batch.forEach(Change::forget);
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
         }
+    }
 
-        private void apply(Change change) {
-            if (change.type() == Change.Type.DELETE) {
-                state.remove(change.key());
-            } else {
-                state.put(change.key(), change.current());
+    /** The backing store has reached {@code progress} with no change here: reads and watches may move on. */
+    void progress(long progress) {
+        lock.lock();
+        try {
+            if (progress <= revision) {
+                return;
             }
-            ring.add(change);
-            revision = change.revision();
+            revision = progress;
+            watchers.forEach(w -> w.progress(progress));
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
         }
+    }
 
-        @Override
-        public void onProgress(long progress) {
-            lock.lock();
-            try {
-                if (myGeneration != generation || progress <= revision) {
-                    return;
-                }
-                revision = progress;
-                watchers.forEach(w -> w.progress(progress));
-                advanced.signalAll();
-            } finally {
-                lock.unlock();
-            }
+    /** The history the cache follows is gone: not ready until the next {@link #replace}; client watches end. */
+    void invalidate() {
+        lock.lock();
+        try {
+            ready = false;
+            endWatchers(null);
+        } finally {
+            lock.unlock();
         }
+    }
 
-        @Override
-        public void onError(StorageException error) {
-            lock.lock();
-            try {
-                if (myGeneration != generation) {
-                    return;
-                }
-                if (!(error instanceof StorageException.Compacted)) {
-                    // kube's reflector: a watch that broke (etcd restarted, a connection dropped) resumes from the
-                    // last revision applied, keeping state, history and client watches; only a compacted one
-                    // relists, which ends client watches (they re-watch, or get 410 and relist)
-                    resumeLater(myGeneration, error);
-                    return;
-                }
-                ready = false;
-                endWatchers(null);
-            } finally {
-                lock.unlock();
-            }
-            retryLater("watch", error);
+    /** The last revision applied, ready or not (where a resumed watch starts). */
+    long lastRevision() {
+        lock.lock();
+        try {
+            return revision;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -357,21 +240,6 @@ final class WatchCache {
             w.end(error);
         }
         watchers.clear();
-    }
-
-    void close() {
-        lock.lock();
-        try {
-            closed = true;
-            ready = false;
-            generation++;
-            if (upstream != null) {
-                upstream.close();
-            }
-            endWatchers(null);
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** A client watch whose listener threw: out of the fan-out, logged once. */
