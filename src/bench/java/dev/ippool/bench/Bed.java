@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 final class Bed {
 
     final String etcdUrl;
+    /** etcd's process, for its CPU time. */
+    final long etcdPid;
     final Client etcd;
     final Service service;
     final Http http;
@@ -27,8 +29,9 @@ final class Bed {
             double getTxn32) {
     }
 
-    Bed(String etcdUrl, Service service, String token, Mode mode, Results results) {
+    Bed(String etcdUrl, long etcdPid, Service service, String token, Mode mode, Results results) {
         this.etcdUrl = etcdUrl;
+        this.etcdPid = etcdPid;
         this.etcd = Client.builder().endpoints(etcdUrl).build();
         this.service = service;
         this.http = new Http(service.url(), token);
@@ -71,7 +74,13 @@ final class Bed {
     /** A load of one HTTP request per operation, successful when 2xx. */
     Load.Outcome http(int concurrency, String method, java.util.function.IntFunction<String> path, String type,
             java.util.function.IntFunction<String> body) throws Exception {
-        return load(concurrency, w -> async.send(method, path.apply(w), type, body == null ? null : body.apply(w))
+        return http(async, concurrency, method, path, type, body);
+    }
+
+    /** The same load against another server (a yardstick), through {@code client}. */
+    Load.Outcome http(AsyncHttp client, int concurrency, String method, java.util.function.IntFunction<String> path,
+            String type, java.util.function.IntFunction<String> body) throws Exception {
+        return load(concurrency, w -> client.send(method, path.apply(w), type, body == null ? null : body.apply(w))
                 .thenApply(AsyncHttp.Reply::ok));
     }
 

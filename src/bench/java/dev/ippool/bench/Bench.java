@@ -41,7 +41,7 @@ public final class Bench {
                     .put("measureMillis", mode.measureMillis()).put("etcd", "etcd " + etcdVersion())
                     .put("workDirectory", work.toString());
             Results results = new Results(config);
-            Bed bed = new Bed(etcd.clientUrl(), service, token, mode, results);
+            Bed bed = new Bed(etcd.clientUrl(), etcd.pid(), service, token, mode, results);
             try {
                 group(results, "B0-B3", () -> new CoreScenarios(bed).run());
                 group(results, "B4", () -> new ListScenarios(bed).run());

@@ -56,11 +56,13 @@ final class CoreScenarios {
         Results results = bed.results;
         KV kv = bed.etcd.getKVClient();
         String small = Http.pool("raw", 1);
+        Cpu txnCpu = Cpu.measure(java.util.Map.of("etcd", bed.etcdPid));
         Load.Outcome txn = bed.load(256, w -> {
             ByteSequence key = bytes("/bench-raw/txn/" + seq.incrementAndGet());
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, bytes(small), PutOption.DEFAULT)).commit().thenApply(r -> r.isSucceeded());
         });
+        txnCpu.record(results, "B0-raw-txn-256");
         results.add("B0-raw-txn-256", txn.perSecond(), "ops/s", 0, "recorded", txn);
         Load.Outcome txn1 = bed.load(1, w -> {
             ByteSequence key = bytes("/bench-raw/txn1/" + seq.incrementAndGet());
@@ -90,15 +92,37 @@ final class CoreScenarios {
                 get38.perSecond(), getTxn1.perSecond(), getTxn32.perSecond()));
         bed.compactAndDefragment("B0");
 
+        try (Sidecar proxy = Sidecar.start(ProxyCeiling.class, bed.etcdUrl);
+                AsyncHttp bare = new AsyncHttp(proxy.url(), null, 512)) {
+            writes(txn, txn1, bare, proxy.pid());
+            reads(get, lget, get38, bare);
+        }
+    }
+
+    /** B1 and B2, each followed by the same load against {@link ProxyCeiling}. */
+    private void writes(Load.Outcome txn, Load.Outcome txn1, AsyncHttp bare, long proxyPid) throws Exception {
+        Results results = bed.results;
+        Cpu postCpu = Cpu.measure(java.util.Map.of("etcd", bed.etcdPid, "service", bed.service.pid()));
         Load.Outcome post = bed.http(256, "POST", w -> NS, "application/json",
                 w -> Http.pool("b1-" + seq.incrementAndGet(), 1));
+        postCpu.record(results, "B1-post-256");
         results.add("B1-post-256", post.perSecond(), "ops/s", txn.perSecond(), ">= 0.6 x R_txn", post,
                 post.perSecond() >= 0.6 * txn.perSecond());
+        Cpu barePostCpu = Cpu.measure(java.util.Map.of("etcd", bed.etcdPid, "proxy", proxyPid));
+        Load.Outcome barePost = bed.http(bare, 256, "POST", w -> "/p/", "application/json",
+                w -> Http.pool("b1-" + seq.incrementAndGet(), 1));
+        barePostCpu.record(results, "B1-ceiling-proxy-post-256");
+        results.add("B1-ceiling-proxy-post-256", barePost.perSecond(), "ops/s", txn.perSecond(), "recorded",
+                barePost);
 
         Load.Outcome create = bed.http(1, "POST", w -> NS, "application/json",
                 w -> Http.pool("b2-" + seq.incrementAndGet(), 1));
         results.add("B2-create-serial-p50", create.p50Millis(), "ms", txn1.p50Millis(), "<= R_txn1 p50 + 0.3 ms",
                 create, create.p50Millis() <= txn1.p50Millis() + 0.3);
+        Load.Outcome bareCreate = bed.http(bare, 1, "POST", w -> "/p/", "application/json",
+                w -> Http.pool("b2-" + seq.incrementAndGet(), 1));
+        results.add("B2-ceiling-proxy-create-serial-p50", bareCreate.p50Millis(), "ms", txn1.p50Millis(),
+                "recorded", bareCreate);
         bed.http.must("POST", NS, "application/json", Http.pool("b2-update", 1));
         Load.Outcome update = bed.http(1, "PATCH", w -> NS + "b2-update", "application/merge-patch+json",
                 w -> "{\"metadata\":{\"labels\":{\"n\":\"" + seq.incrementAndGet() + "\"}}}");
@@ -106,12 +130,18 @@ final class CoreScenarios {
         // B1 and B2 leave ~100,000 pools: removed straight from etcd, so the watch cache and heap of the later
         // scenarios hold what a cluster would. In ranged deletes of 2,000 keys: one delete of them all is one
         // revision, whose watch event (with the previous values) would be a ~300 MB message
+        KV kv = bed.etcd.getKVClient();
         for (String created : new String[] {"b1-", "b2-"}) {
             results.fact(created + "pools-removed", deletePrefix(kv, "/registry/whereabouts.cni.cncf.io/ippools/bench/"
                     + created));
         }
+        results.fact("proxy-keys-removed", deletePrefix(kv, "/bench-proxy/p/"));
         bed.compactAndDefragment("B1-B2");
+    }
 
+    /** B3, its consistent GET followed by the same load against {@link ProxyCeiling}. */
+    private void reads(Load.Outcome get, Load.Outcome lget, Load.Outcome get38, AsyncHttp bare) throws Exception {
+        Results results = bed.results;
         bed.http.must("POST", NS, "application/json", Http.pool("b3-small", 1));
         bed.http.must("POST", NS, "application/json", Http.pool("b3-256", 256));
         double ranges = bed.service.metric("etcd_request_duration_seconds_count{operation=\"get\"");
@@ -128,6 +158,10 @@ final class CoreScenarios {
         Load.Outcome consistent = bed.http(64, "GET", w -> NS + "b3-small", null, null);
         results.add("B3-get-consistent", consistent.perSecond(), "ops/s", lget.perSecond(), ">= 0.8 x R_lget",
                 consistent, consistent.perSecond() >= 0.8 * lget.perSecond());
+        bed.etcd.getKVClient().put(bytes("/bench-proxy/g"), bytes(Http.pool("b3-small", 1))).get();
+        Load.Outcome bareConsistent = bed.http(bare, 64, "GET", w -> "/g", null, null);
+        results.add("B3-ceiling-proxy-get-consistent", bareConsistent.perSecond(), "ops/s", lget.perSecond(),
+                "recorded", bareConsistent);
         // what this load generator and the HTTP stack can do at all: a GET that does no work (/livez)
         Load.Outcome ceiling = bed.http(64, "GET", w -> "/livez", null, null);
         results.add("B3-http-ceiling-livez", ceiling.perSecond(), "ops/s", 0, "recorded", ceiling);

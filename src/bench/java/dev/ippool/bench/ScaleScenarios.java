@@ -2,6 +2,7 @@ package dev.ippool.bench;
 
 import dev.ippool.apiserver.storage.etcd.EtcdProcess;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,5 +109,26 @@ final class ScaleScenarios {
         System.out.println("B9 starts (ms): " + Arrays.toString(millis));
         bed.results.add("B9-startup-first-get", medianMillis, "ms", 0, "< 1500 ms, RSS < 200 MB", new Load.Outcome(0,
                 medianMillis, millis[millis.length - 1], millis.length, 0), medianMillis < 1500 && medianRss < 200);
+        bareStartUp();
+    }
+
+    /**
+     * B9's yardstick: the same starts of {@link ProxyCeiling}, a JVM with Vert.x and jetcd and nothing else, to its
+     * first GET through etcd. What start-up costs on this machine before any framework or service code.
+     */
+    private void bareStartUp() throws Exception {
+        bed.etcd.getKVClient().put(io.etcd.jetcd.ByteSequence.from("/bench-proxy/g", StandardCharsets.UTF_8),
+                io.etcd.jetcd.ByteSequence.from(Http.pool("g", 1), StandardCharsets.UTF_8)).get();
+        double[] millis = new double[bed.mode.starts()];
+        for (int i = 0; i < millis.length; i++) {
+            try (Sidecar bare = Sidecar.start(ProxyCeiling.class, bed.etcdUrl)) {
+                millis[i] = bare.awaitOk("/g");
+            }
+        }
+        Arrays.sort(millis);
+        System.out.println("B9 bare starts (ms): " + Arrays.toString(millis));
+        double median = millis[millis.length / 2];
+        bed.results.add("B9-ceiling-proxy-startup-first-get", median, "ms", 0, "recorded", new Load.Outcome(0, median,
+                millis[millis.length - 1], millis.length, 0));
     }
 }

@@ -90,10 +90,16 @@ final class Service implements AutoCloseable {
 
     /** Polls {@code url} (with the token) until it answers 200; returns the milliseconds since the start. */
     double awaitOk(String url, String token) throws Exception {
+        return awaitOk(process, startedNanos, probe, url, token);
+    }
+
+    /** Polls {@code url} until it answers 200 while {@code process} runs; returns the ms since {@code startedNanos}. */
+    static double awaitOk(Process process, long startedNanos, HttpClient probe, String url, String token)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited with " + process.exitValue());
+                throw new IllegalStateException("the process exited with " + process.exitValue());
             }
             try {
                 HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));

@@ -136,6 +136,11 @@ public final class EtcdProcess implements AutoCloseable {
         return clientUrl;
     }
 
+    /** The running etcd's process id (the benchmark reads its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
