@@ -36,7 +36,7 @@ public final class Bench {
             service.awaitReady();
             ObjectNode config = new ObjectMapper().createObjectNode();
             service.env().forEach((k, v) -> config.put(k, k.contains("TOKEN") ? "(file)" : v));
-            config.put("jvmOptions", "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75").put("profile", "prod")
+            config.put("jvmOptions", String.join(" ", Service.JVM_OPTIONS)).put("profile", "prod")
                     .put("mode", mode.name()).put("warmupMillis", mode.warmupMillis())
                     .put("measureMillis", mode.measureMillis()).put("etcd", "etcd " + etcdVersion())
                     .put("workDirectory", work.toString());

@@ -3,6 +3,7 @@ package dev.ippool.bench;
 import dev.ippool.apiserver.storage.etcd.EtcdProcess;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,15 +90,35 @@ final class ScaleScenarios {
                 h.getTotalCount(), failures);
     }
 
-    /** B9: the median of several starts against the benchmark's etcd, which holds B4's pools and more by now. */
+    /**
+     * B9: the median of several starts against the benchmark's etcd, which holds B4's pools and more by now. As
+     * the container image is built (src/main/docker/Dockerfile.jvm), a training start first archives the classes
+     * a start and a first GET load (JDK dynamic class-data sharing); the measured starts map that archive. The
+     * same starts without it are recorded beside.
+     */
     private void startUp() throws Exception {
         String pool = Http.pools("bench-list") + "pool-00000";
+        Path archive = work.resolve("app-cds.jsa");
+        train(archive);
+        double[] without = new double[bed.mode.starts()];
+        for (int i = 0; i < without.length; i++) {
+            try (Service service = Service.start(bed.service.env(), work.resolve("service-start.log"))) {
+                without[i] = service.awaitOk(service.url() + pool, bed.token);
+            }
+        }
+        Arrays.sort(without);
+        bed.results.fact("B9-without-archive-starts-millis", without[without.length / 2]);
+        System.out.println("B9 starts without the archive (ms): " + Arrays.toString(without));
         List<double[]> starts = new ArrayList<>();
         for (int i = 0; i < bed.mode.starts(); i++) {
-            try (Service service = Service.start(bed.service.env(), work.resolve("service-start.log"))) {
+            try (Service service = Service.start(bed.service.env(), work.resolve("service-start.log"),
+                    List.of("-XX:SharedArchiveFile=" + archive))) {
                 double millis = service.awaitOk(service.url() + pool, bed.token);
                 starts.add(new double[] {millis, service.rssBytes()});
             }
+        }
+        if (Files.readString(work.resolve("service-start.log")).contains("Unable to use shared archive")) {
+            throw new IllegalStateException("a start did not map the class-data archive: see service-start.log");
         }
         double[] millis = starts.stream().mapToDouble(s -> s[0]).sorted().toArray();
         double[] rss = starts.stream().mapToDouble(s -> s[1]).sorted().toArray();
@@ -110,6 +131,25 @@ final class ScaleScenarios {
         bed.results.add("B9-startup-first-get", medianMillis, "ms", 0, "< 1500 ms, RSS < 200 MB", new Load.Outcome(0,
                 medianMillis, millis[millis.length - 1], millis.length, 0), medianMillis < 1500 && medianRss < 200);
         bareStartUp();
+    }
+
+    /**
+     * Trains the class-data archive with the image's own script (src/main/docker/train-cds.sh), as the image build
+     * does: no etcd reachable, the service's JVM options and jar path.
+     */
+    private void train(Path archive) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "src/main/docker/train-cds.sh", Service.JAR.toString(),
+                archive.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("service-start.log").toFile()));
+        pb.environment().putAll(Map.of("ETCD_ENDPOINTS", "http://127.0.0.1:" + EtcdProcess.freePort(),
+                "TRAIN_PORT", Integer.toString(EtcdProcess.freePort()),
+                "TRAIN_MANAGEMENT_PORT", Integer.toString(EtcdProcess.freePort()),
+                "TRAIN_JAVA_OPTS", String.join(" ", Service.JVM_OPTIONS)));
+        Process training = pb.start();
+        if (!training.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || training.exitValue() != 0) {
+            training.destroyForcibly();
+            throw new IllegalStateException("training the class-data archive failed: see service-start.log");
+        }
     }
 
     /**

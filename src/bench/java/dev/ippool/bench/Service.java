@@ -21,6 +21,8 @@ import java.util.Map;
 final class Service implements AutoCloseable {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    /** The Deployment's JVM options, its 1 GiB memory limit as the JVM would see it in the container. */
+    static final List<String> JVM_OPTIONS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75");
 
     private final Process process;
     private final Map<String, String> env;
@@ -52,6 +54,11 @@ final class Service implements AutoCloseable {
 
     /** Starts the service; returns once the process runs (see {@link #awaitReady}). */
     static Service start(Map<String, String> env, Path log) throws IOException {
+        return start(env, log, List.of());
+    }
+
+    /** As above, with JVM options added to the deployed ones. */
+    static Service start(Map<String, String> env, Path log, List<String> jvmOptions) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the benchmark runs the packaged service "
                     + "(./mvnw -Pbench verify packages it first)");
@@ -59,8 +66,10 @@ final class Service implements AutoCloseable {
         int port = EtcdProcess.freePort();
         int management = EtcdProcess.freePort();
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString(), "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75"));
+                "java").toString()));
+        command.addAll(JVM_OPTIONS);
         // e.g. -Dbench.service.jvm="-XX:StartFlightRecording=filename=service.jfr" to profile the service
+        command.addAll(jvmOptions);
         String extra = System.getProperty("bench.service.jvm", "").trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));

@@ -2,7 +2,6 @@ package dev.ippool.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,7 +11,7 @@ import java.util.List;
 
 /**
  * A yardstick server ({@link FanOutCeiling}, {@link ProxyCeiling}) in its own JVM, started like the service (the
- * Deployment's memory flags) from this harness's class path, ready once it prints {@code listening}.
+ * Deployment's memory flags) from the harness classes and the service's libraries, ready once it prints {@code listening}.
  */
 final class Sidecar implements AutoCloseable {
 
@@ -31,19 +30,24 @@ final class Sidecar implements AutoCloseable {
     static Sidecar start(Class<?> main, String... args) throws Exception {
         int port = dev.ippool.apiserver.storage.etcd.EtcdProcess.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-cp", classPath(), main.getName(),
-                Integer.toString(port)));
+                .toString()));
+        command.addAll(Service.JVM_OPTIONS);
+        command.addAll(List.of("-cp", classPath(), main.getName(), Integer.toString(port)));
         command.addAll(List.of(args));
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Sidecar sidecar = new Sidecar(process, "http://127.0.0.1:" + port, started);
-        String first = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        if (!"listening".equals(first)) {
-            sidecar.close();
-            throw new IllegalStateException(main.getSimpleName() + " did not start: " + first);
+        // libraries may log first (SLF4J finds the service's JBoss provider unusable outside Quarkus)
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder before = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.equals("listening")) {
+                return sidecar;
+            }
+            before.append(line).append('\n');
         }
-        return sidecar;
+        sidecar.close();
+        throw new IllegalStateException(main.getSimpleName() + " did not start:\n" + before);
     }
 
     String url() {
@@ -65,17 +69,17 @@ final class Sidecar implements AutoCloseable {
         process.waitFor();
     }
 
-    /** This harness's class path: under {@code exec:java} the classes come from a loader, not the JVM's own path. */
-    private static String classPath() {
+    /**
+     * The harness's classes and the service's own libraries (the packaged {@code lib/main}): the same jars as the
+     * service, no more (the test class path holds hundreds, which slowed a start by a third).
+     */
+    private static String classPath() throws Exception {
         List<String> entries = new ArrayList<>();
-        for (ClassLoader l = Sidecar.class.getClassLoader(); l != null; l = l.getParent()) {
-            if (l instanceof java.net.URLClassLoader urls) {
-                for (java.net.URL u : urls.getURLs()) {
-                    entries.add(Path.of(URI.create(u.toString())).toString());
-                }
-            }
+        entries.add(Path.of(Sidecar.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        Path libs = Service.JAR.resolveSibling("lib").resolve("main");
+        try (var jars = java.nio.file.Files.list(libs)) {
+            jars.map(Path::toString).filter(j -> j.endsWith(".jar")).sorted().forEach(entries::add);
         }
-        entries.add(System.getProperty("java.class.path"));
         return String.join(java.io.File.pathSeparator, entries);
     }
 }
