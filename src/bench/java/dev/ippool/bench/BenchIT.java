@@ -24,18 +24,18 @@ class BenchIT {
         Bench.run(Mode.smoke(), out);
         JsonNode written = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         List<String> names = written.path("scenarios").findValuesAsText("name");
-        assertThat(names).containsExactly("B0-raw-txn-256", "B0-raw-txn-serial-p50", "B0-raw-get-serializable-64",
-                "B0-raw-get-linearizable-64", "B0-raw-get-38k-64", "B0-raw-get-txn-serial",
-                "B0-raw-get-txn-32-one-key", "B1-post-256", "B1-ceiling-proxy-post-256", "B2-create-serial-p50",
-                "B2-ceiling-proxy-create-serial-p50",
-                "B2-update-serial-p99", "B3-get-cache-small", "B3-get-cache-256", "B3-get-consistent", "B3-ceiling-proxy-get-consistent",
-                "B3-http-ceiling-livez", "B4-list-20-small-cache", "B4-list-20-small-raw-range",
-                "B4-list-20-small-consistent", "B4-list-5x256-cache", "B4-list-5x256-raw-range",
-                "B4-list-5x256-consistent", "B7-allocate-1", "B7-allocate-8", "B7-allocate-32",
-                "B5-watch-10-delivery-p99", "B5-watch-10-at-20-writes-delivery-p99", "B5-ceiling-fanout-10-at-20-writes-delivery-p99",
-                "B5-ceiling-fanout-10-delivery-p99",
-                "B6-idle-watches-50-heap", "B8-pool-8192-roundtrip-p99", "B8-over-limit-413", "B8-pool-65536-roundtrip-p99", "B9-startup-first-get",
-                "B9-ceiling-proxy-startup-first-get");
+        assertThat(names).containsExactly(
+                "B0-raw-txn-256", "B0-raw-txn-serial-p50", "B0-raw-get-serializable-64", "B0-raw-get-linearizable-64",
+                "B0-raw-get-38k-64", "B0-raw-get-txn-serial", "B0-raw-get-txn-32-one-key", "B1-post-256",
+                "B1-ceiling-proxy-post-256", "B2-create-serial-p50", "B2-ceiling-proxy-create-serial-p50",
+                "B2-update-serial-p99", "B3-get-cache-small", "B3-get-cache-256", "B3-get-consistent",
+                "B3-ceiling-proxy-get-consistent", "B3-http-ceiling-livez", "B4-list-20-small-cache",
+                "B4-list-20-small-raw-range", "B4-list-20-small-consistent", "B4-list-5x256-cache",
+                "B4-list-5x256-raw-range", "B4-list-5x256-consistent", "B7-allocate-1", "B7-allocate-8",
+                "B7-allocate-32", "B5-watch-10-delivery-p99", "B5-watch-10-at-20-writes-delivery-p99",
+                "B5-ceiling-fanout-10-at-20-writes-delivery-p99", "B5-ceiling-fanout-10-delivery-p99",
+                "B6-idle-watches-50-heap", "B8-pool-8192-roundtrip-p99", "B8-over-limit-413",
+                "B8-pool-65536-roundtrip-p99", "B9-startup-first-get", "B9-ceiling-proxy-startup-first-get");
         for (JsonNode s : written.path("scenarios")) {
             assertThat(s.path("failures").asLong()).as(s.path("name").asText()).isZero();
             assertThat(s.path("operations").asLong()).as(s.path("name").asText()).isPositive();

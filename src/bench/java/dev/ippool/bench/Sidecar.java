@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A yardstick server ({@link FanOutCeiling}, {@link ProxyCeiling}) in its own JVM, started like the service (the
- * Deployment's memory flags) from the harness classes and the service's libraries, ready once it prints {@code listening}.
+ * Deployment's memory flags) from the harness classes and the service's libraries, ready once it prints
+ * {@code listening}.
  */
 final class Sidecar implements AutoCloseable {
 
@@ -38,7 +39,8 @@ final class Sidecar implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Sidecar sidecar = new Sidecar(process, "http://127.0.0.1:" + port, started);
         // libraries may log first (SLF4J finds the service's JBoss provider unusable outside Quarkus)
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
         StringBuilder before = new StringBuilder();
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.equals("listening")) {

@@ -153,7 +153,7 @@ final class WatchCache {
         }
     }
 
-    /** The state under {@code subPrefix} once the cache has reached {@code minRevision} (waiting up to {@code wait}). */
+    /** The state under {@code subPrefix} once the cache has reached {@code minRevision}, waiting up to {@code wait}. */
     Page list(String subPrefix, long minRevision, Duration wait) {
         lock.lock();
         try {
