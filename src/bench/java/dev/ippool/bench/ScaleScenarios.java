@@ -148,7 +148,8 @@ final class ScaleScenarios {
         Process training = pb.start();
         if (!training.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || training.exitValue() != 0) {
             training.destroyForcibly();
-            throw new IllegalStateException("training the class-data archive failed: see service-start.log");
+            throw new IllegalStateException("training the class-data archive failed (the script needs sh and curl: "
+                    + "apt-get install curl): see " + work.resolve("service-start.log"));
         }
     }
 
