@@ -27,9 +27,12 @@ public final class CachingStore implements Store, AutoCloseable {
     static final Duration CATCH_UP = Duration.ofMillis(100);
     /** Values from this size are read through the cache after a keys-only read (see {@link #get}). */
     public static final int STAMPED_READ_BYTES = 128 * 1024;
-    /** Writes remembered until the cache has them: a few seconds of a busy server's, and a large pool or two. */
+    /**
+     * Writes remembered until the cache has them: a few seconds of a busy server's, or one large pool (with an 11 MB
+     * pool of 65,536 allocations the service runs near its 1 GiB limit, so no more).
+     */
     private static final int RECENT_WRITES = 4096;
-    private static final long RECENT_WRITE_BYTES = 32L * 1024 * 1024;
+    private static final long RECENT_WRITE_BYTES = 16L * 1024 * 1024;
 
     private final Store backing;
     private final List<Cached> caches;
