@@ -166,23 +166,23 @@ final class Reflector {
 
         @Override
         public void onChanges(List<Change> changes) {
-            lock.lock();
-            try {
-                if (myGeneration == generation) {
-                    failures = 0;
-                    cache.apply(changes);
-                }
-            } finally {
-                lock.unlock();
-            }
+            ifCurrent(() -> {
+                failures = 0;
+                cache.apply(changes);
+            });
         }
 
         @Override
         public void onProgress(long progress) {
+            ifCurrent(() -> cache.progress(progress));
+        }
+
+        /** Runs {@code action} under the lock if this watch is still the current generation's. */
+        private void ifCurrent(Runnable action) {
             lock.lock();
             try {
                 if (myGeneration == generation) {
-                    cache.progress(progress);
+                    action.run();
                 }
             } finally {
                 lock.unlock();
