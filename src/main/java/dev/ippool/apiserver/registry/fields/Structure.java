@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ippool.apiserver.api.ResourceDefinition;
 import dev.ippool.apiserver.api.Schema;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The shape of a resource as structured-merge-diff sees it (structs with declared fields, maps, atomic leaves,
@@ -144,13 +141,22 @@ public final class Structure {
     }
 
     /** A list item's path element: {@code v:<json>} in a set, {@code k:{"uid":...}} in a map-list. */
-    private static String element(Type t, JsonNode item) {
+    static String element(Type t, JsonNode item) {
         if (t.kind() == Kind.SET_LIST) {
             return "v:" + item.toString();
         }
         ObjectNode key = JsonNodeFactory.instance.objectNode();
         t.keys().forEach(k -> key.set(k, item.path(k)));
         return "k:" + key.toString();
+    }
+
+    /** A list's items by path element (the first of duplicates wins). */
+    static Map<String, JsonNode> items(Type t, JsonNode list) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        if (list != null) {
+            list.forEach(item -> out.putIfAbsent(Structure.element(t, item), item));
+        }
+        return out;
     }
 
     // ---- Compare ----------------------------------------------------------------------------------------------
@@ -161,98 +167,6 @@ public final class Structure {
         FieldSet.Builder removed = new FieldSet.Builder();
         new Comparer(added, modified, removed).compare(root, lhs, rhs, new ArrayList<>());
         return new Comparison(added.build(), modified.build(), removed.build());
-    }
-
-    private record Comparer(FieldSet.Builder added, FieldSet.Builder modified, FieldSet.Builder removed) {
-
-        void compare(Type t, JsonNode l, JsonNode r, List<String> path) {
-            if (l != null && l == r) {
-                return; // one node on both sides (a patch shares what it did not write): nothing differs below
-            }
-            boolean container = t.kind() != Kind.LEAF;
-            boolean emptyBoth = isEmpty(l) && isEmpty(r);
-            if (!container || emptyBoth || !shaped(t, l) || !shaped(t, r)) {
-                leaf(l, r, path);
-                return;
-            }
-            if (t.kind() == Kind.STRUCT || t.kind() == Kind.MAP) {
-                // a patch shares every member it did not write: skip those before building a path for them,
-                // so the allocations map of a large pool costs a lookup per member
-                if (l != null) {
-                    for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        JsonNode other = r == null ? null : r.get(e.getKey());
-                        if (other != e.getValue()) {
-                            member(t, e.getKey(), e.getValue(), other, path);
-                        }
-                    }
-                }
-                if (r != null) {
-                    for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        if (l == null || l.get(e.getKey()) == null) {
-                            member(t, e.getKey(), null, e.getValue(), path);
-                        }
-                    }
-                }
-            } else {
-                Map<String, JsonNode> left = items(t, l);
-                Map<String, JsonNode> right = items(t, r);
-                Set<String> keys = new LinkedHashSet<>(left.keySet());
-                keys.addAll(right.keySet());
-                for (String k : keys) {
-                    path.add(k);
-                    compare(t.kind() == Kind.MAP_LIST ? t.element() : Type.LEAF, left.get(k), right.get(k), path);
-                    path.remove(path.size() - 1);
-                }
-            }
-            if (!path.isEmpty()) {
-                if (l == null) {
-                    added.add(path);
-                } else if (r == null) {
-                    removed.add(path);
-                }
-            }
-        }
-
-        private void member(Type t, String key, JsonNode l, JsonNode r, List<String> path) {
-            path.add("f:" + key);
-            compare(t.child(key), l, r, path);
-            path.remove(path.size() - 1);
-        }
-
-        private void leaf(JsonNode l, JsonNode r, List<String> path) {
-            if (path.isEmpty()) {
-                return;
-            }
-            if (l == null) {
-                added.add(path);
-            } else if (r == null) {
-                removed.add(path);
-            } else if (!same(l, r)) {
-                modified.add(path);
-            }
-        }
-
-        private static boolean isEmpty(JsonNode v) {
-            return v == null || v.isNull() || ((v.isObject() || v.isArray()) && v.isEmpty());
-        }
-
-        /** Whether a value has the container shape its type expects (absent counts). */
-        private static boolean shaped(Type t, JsonNode v) {
-            if (v == null) {
-                return true;
-            }
-            return (t.kind() == Kind.STRUCT || t.kind() == Kind.MAP) ? v.isObject() : v.isArray();
-        }
-
-        private static Map<String, JsonNode> items(Type t, JsonNode list) {
-            Map<String, JsonNode> out = new LinkedHashMap<>();
-            if (list != null) {
-                list.forEach(item -> out.putIfAbsent(element(t, item), item));
-            }
-            return out;
-        }
     }
 
     /**
@@ -293,8 +207,8 @@ public final class Structure {
                 if (!l.isArray() || !c.isArray()) {
                     return c.deepCopy();
                 }
-                Map<String, JsonNode> merged = new LinkedHashMap<>(Comparer.items(t, l));
-                Comparer.items(t, c).forEach((k, item) -> merged.put(k, t.kind() == Kind.MAP_LIST
+                Map<String, JsonNode> merged = new LinkedHashMap<>(items(t, l));
+                items(t, c).forEach((k, item) -> merged.put(k, t.kind() == Kind.MAP_LIST
                         ? merge(t.element(), merged.get(k), item) : item.deepCopy()));
                 ArrayNode out = JsonNodeFactory.instance.arrayNode();
                 merged.values().forEach(out::add);
