@@ -43,6 +43,7 @@ public final class ResourceRegistry {
     private final Applier applier;
     private final Patcher patcher;
     private final StoredForms forms;
+    private final Getter getter;
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -50,6 +51,7 @@ public final class ResourceRegistry {
         this.store = store;
         this.codec = codec;
         this.forms = new StoredForms(codec);
+        this.getter = new Getter(this);
         this.names = names;
         this.strategy = new Strategy(definition, codec, clock);
         this.keys = new Keys(keyPrefix, definition);
@@ -79,26 +81,9 @@ public final class ResourceRegistry {
         return codec;
     }
 
-    /** GET: 404 if absent; {@code resourceVersion} N ahead of the store is 504 as in kube. */
-    public ObjectNode get(String namespace, String name, String resourceVersion) {
-        return decode(readAt(namespace, name, resourceVersion));
-    }
-
-    /** GET as the response bytes, spliced from the stored ones: no tree of the object is built. */
-    public RawJson getEncoded(String namespace, String name, String resourceVersion) {
-        return forms.encoded(readAt(namespace, name, resourceVersion));
-    }
-
-    private KeyValue readAt(String namespace, String name, String resourceVersion) {
-        keys.checkName(name);
-        long minimum = OptionChecks.resourceVersion(resourceVersion);
-        // "" is a consistent read; "0" and N may be served from the watch cache (kube's cacher does the same)
-        Snapshot snapshot = call("get", name, () -> resourceVersion.isEmpty() ? store.get(keys.key(namespace, name))
-                : store.getNotOlderThan(keys.key(namespace, name), minimum));
-        if (minimum > snapshot.revision()) {
-            throw StorageErrors.tooLargeResourceVersion(minimum, snapshot.revision());
-        }
-        return snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name));
+    /** GET: the reads of one object, as the response bytes. */
+    public Getter getter() {
+        return getter;
     }
 
     /** POST: the created object, with its resourceVersion (none under dryRun). */

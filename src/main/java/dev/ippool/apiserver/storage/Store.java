@@ -112,6 +112,15 @@ public interface Store {
     }
 
     /**
+     * {@link #getNotOlderThan} if it can be answered now, with no I/O and no wait: from a cache that is ready and
+     * has reached {@code minRevision}. Empty otherwise, and then the caller reads with {@link #getNotOlderThan}
+     * (off an event loop). This implementation caches nothing, so it is always empty.
+     */
+    default Optional<Snapshot> getNotOlderThanNow(String key, long minRevision) {
+        return Optional.empty();
+    }
+
+    /**
      * Reads every key under {@code prefix} at any revision not older than {@code minRevision}, possibly from a
      * cache. This implementation reads the latest revision.
      *

@@ -65,6 +65,22 @@ class CachingStoreTest extends StoreContract {
     }
 
     @Test
+    @DisplayName("once the cache has a write, it answers reads not older than it now, absent keys included")
+    void readsNow() {
+        String key = "/contract/now/" + UUID.randomUUID();
+        long rev = cache.create(key, "v".getBytes(StandardCharsets.UTF_8));
+        cache.getNotOlderThan(key, rev); // the cache has seen the write
+        Snapshot now = cache.getNotOlderThanNow(key, rev).orElseThrow();
+        assertThat(now.value().orElseThrow().valueAsString()).isEqualTo("v");
+        assertThat(now.value().orElseThrow().modRevision()).isEqualTo(rev);
+        assertThat(now.revision()).isGreaterThanOrEqualTo(rev);
+        Snapshot absent = cache.getNotOlderThanNow(key + "-absent", 0).orElseThrow();
+        assertThat(absent.value()).isEmpty();
+        assertThat(absent.revision()).isGreaterThanOrEqualTo(rev);
+        assertThat(etcdStore.getNotOlderThanNow(key, rev)).as("etcd alone never answers now").isEmpty();
+    }
+
+    @Test
     @DisplayName("a consistent get of a large value reads only its revision from etcd when the cache holds it")
     void consistentGetFromTheCache() throws Exception {
         Map<String, Integer> calls = new ConcurrentHashMap<>();

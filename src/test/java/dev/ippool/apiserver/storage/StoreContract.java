@@ -100,6 +100,20 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("a read answered now is the one the waiting read gives; a revision not reached is never answered now")
+    void readNow() {
+        String key = prefix + "now";
+        long rev = store().create(key, bytes("v"));
+        Snapshot waited = store().getNotOlderThan(key, rev);
+        store().getNotOlderThanNow(key, rev).ifPresent(now -> {
+            assertThat(now.value().orElseThrow().modRevision()).isEqualTo(rev);
+            assertThat(now.value().orElseThrow().valueAsString()).isEqualTo("v");
+            assertThat(now.revision()).isGreaterThanOrEqualTo(rev);
+        });
+        assertThat(store().getNotOlderThanNow(key, waited.revision() + 1_000_000)).isEmpty();
+    }
+
+    @Test
     @DisplayName("create of an existing key fails with AlreadyExists carrying the current value")
     void createExisting() {
         long rev = store().create(prefix + "a", bytes("one"));

@@ -168,6 +168,11 @@ public final class CachingStore implements Store, AutoCloseable {
     }
 
     @Override
+    public Optional<Snapshot> getNotOlderThanNow(String key, long minRevision) {
+        return cacheFor(key).flatMap(c -> c.getNow(key, minRevision));
+    }
+
+    @Override
     public Page listNotOlderThan(String prefix, long minRevision) {
         return cacheFor(prefix).map(c -> c.list(prefix, minRevision, REVISION_WAIT))
                 .orElseGet(() -> Store.super.listNotOlderThan(prefix, minRevision));

@@ -3,6 +3,7 @@ package dev.ippool.apiserver.storage.cache;
 import dev.ippool.apiserver.storage.Change;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Page;
+import dev.ippool.apiserver.storage.Snapshot;
 import dev.ippool.apiserver.storage.StorageException;
 import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
@@ -171,6 +173,22 @@ final class WatchCache {
         lock.lock();
         try {
             return ready ? state.get(key) : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The cached value of {@code key} with the cache's revision, if the cache is ready and has reached
+     * {@code minRevision}; empty otherwise, without waiting (the caller may be on an event loop).
+     */
+    Optional<Snapshot> getNow(String key, long minRevision) {
+        lock.lock();
+        try {
+            if (!ready || revision < minRevision) {
+                return Optional.empty();
+            }
+            return Optional.of(new Snapshot(Optional.ofNullable(state.get(key)), revision));
         } finally {
             lock.unlock();
         }
