@@ -77,23 +77,34 @@ public class ResourceEndpoints {
         return list(entry(group, version, plural), namespace, uri, headers);
     }
 
+    /**
+     * Runs on the event loop up to the etcd write, whose completion answers: a create then waits on no thread,
+     * and pays no hand-off to a worker and back. dryRun (its existence check reads etcd) and bodies over
+     * {@link #EVENT_LOOP_MAX_BYTES} (decoding them would hold up the loop) run on a worker.
+     */
     @POST
     @Path("namespaces/{namespace}/{plural}")
-    public Response create(@PathParam("group") String group, @PathParam("version") String version,
+    public Uni<Response> create(@PathParam("group") String group, @PathParam("version") String version,
             @PathParam("namespace") String namespace, @PathParam("plural") String plural, @Context UriInfo uri,
             @Context HttpHeaders headers, byte[] body) {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
+        WriteOptions options = writeOptions(query, headers);
         Warnings warnings = new Warnings();
-        var created = entry.registry().create(namespace, decoder.object(contentType(headers), body),
-                writeOptions(query, headers), warnings);
-        return responses.respond(entry.views(), 201, created, headers, query, warnings);
+        if (options.isDryRun() || body.length > EVENT_LOOP_MAX_BYTES) {
+            return onWorker(() -> responses.respond(entry.views(), 201, entry.registry().creator().create(namespace,
+                    decoder.object(contentType(headers), body), options, warnings), headers, query, warnings));
+        }
+        var created = entry.registry().creator().createAsync(namespace, decoder.object(contentType(headers), body),
+                options, warnings);
+        // Mutiny unwraps the CompletionException around a failed stage: the mappers see the API error itself
+        return Uni.createFrom().completionStage(created).map(object -> responses.respond(entry.views(), 201, object, headers, query, warnings));
     }
 
     /** kube's create handler ignores a name in the path: the body names the object. */
     @POST
     @Path("namespaces/{namespace}/{plural}/{name}")
-    public Response createNamed(@PathParam("group") String group, @PathParam("version") String version,
+    public Uni<Response> createNamed(@PathParam("group") String group, @PathParam("version") String version,
             @PathParam("namespace") String namespace, @PathParam("plural") String plural, @Context UriInfo uri,
             @Context HttpHeaders headers, byte[] body) {
         return create(group, version, namespace, plural, uri, headers, body);
@@ -145,8 +156,8 @@ public class ResourceEndpoints {
         if (now.isPresent()) {
             return Uni.createFrom().item(responses.ok(entry.views(), now.get(), headers, query, null));
         }
-        return Uni.createFrom().item(() -> responses.ok(entry.views(), getter.get(namespace, name, resourceVersion),
-                headers, query, null)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return onWorker(() -> responses.ok(entry.views(), getter.get(namespace, name, resourceVersion), headers,
+                query, null));
     }
 
     @PUT
@@ -217,6 +228,11 @@ public class ResourceEndpoints {
         ListOptions options = query.listOptions();
         var result = entry.lister().list(namespace, options);
         return responses.ok(entry.views(), entry.lister().toListBytes(result), headers, query, null);
+    }
+
+    /** {@code answer} run on the worker pool, for a request that blocks. */
+    private static Uni<Response> onWorker(java.util.function.Supplier<Response> answer) {
+        return Uni.createFrom().item(answer).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private DeleteOptions deleteOptions(Query query, HttpHeaders headers, byte[] body) {

@@ -12,6 +12,7 @@ import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.registry.fields.FieldManager;
 import dev.ippool.apiserver.registry.fields.Structure;
+import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Snapshot;
 import dev.ippool.apiserver.storage.StorageException;
@@ -19,6 +20,9 @@ import dev.ippool.apiserver.storage.Store;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The verbs on single objects of one resource, generic over its {@link ResourceDefinition}: kube's
@@ -29,13 +33,11 @@ public final class ResourceRegistry {
     /** Whether a PATCH body is an RFC 6902 JSON patch or an RFC 7386 merge patch. */
     public enum PatchType { JSON_PATCH, MERGE_PATCH }
 
-    private static final int GENERATE_NAME_ATTEMPTS = 8;
     static final int MAX_PATCH_ATTEMPTS = 1000;
 
     private final ResourceDefinition definition;
     private final Store store;
     private final Codec codec;
-    private final Names names;
     private final Strategy strategy;
     private final Keys keys;
     private final Clock clock;
@@ -44,6 +46,7 @@ public final class ResourceRegistry {
     private final Patcher patcher;
     private final StoredForms forms;
     private final Getter getter;
+    private final Creator creator;
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -52,12 +55,12 @@ public final class ResourceRegistry {
         this.codec = codec;
         this.forms = new StoredForms(codec);
         this.getter = new Getter(this);
-        this.names = names;
         this.strategy = new Strategy(definition, codec, clock);
         this.keys = new Keys(keyPrefix, definition);
         this.clock = clock;
         this.fields = new FieldManager(new Structure(definition), definition.apiVersion());
         this.applier = new Applier(this, strategy, fields, clock);
+        this.creator = new Creator(this, strategy, fields, names, clock);
         this.patcher = new Patcher(this, strategy);
     }
 
@@ -86,82 +89,20 @@ public final class ResourceRegistry {
         return getter;
     }
 
-    /** POST: the created object, with its resourceVersion (none under dryRun). */
-    public ObjectNode create(String namespace, Body body, WriteOptions options, Warnings warnings) {
-        OptionChecks.write("CreateOptions", options, false);
-        Namespaces.requireExists(namespace);
-        Strategy.Decoded decoded = strategy.decode(body.value(), body.duplicates(), options.fieldValidation(),
-                Strategy.Mode.BODY, warnings);
-        ObjectNode metadata = decoded.metadata();
-        Namespaces.matchRequest(namespace, metadata);
-        strategy.prepareForCreate(metadata);
-        String generateName = MetaRules.text(metadata, "generateName");
-        boolean generated = MetaRules.text(metadata, "name").isEmpty() && !generateName.isEmpty();
-        if (generated) {
-            metadata.put("name", names.generate(generateName));
-        }
-        List<FieldError> errs = strategy.validate(decoded, null);
-        if (!errs.isEmpty()) {
-            throw strategy.invalid(MetaRules.text(metadata, "name"), errs);
-        }
-        if (!MetaRules.text(metadata, "resourceVersion").isEmpty()) {
-            // kube answers 500 with this text; it is the client's mistake, so 400 (a deliberate difference)
-            throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
-        }
-        warn(decoded.object(), warnings);
-        fields.update(null, decoded.object(), options.manager(), clock.instant());
-        for (int attempt = 1; ; attempt++) {
-            String name = MetaRules.text(metadata, "name");
-            try {
-                return createOnce(namespace, name, decoded.object(), options.isDryRun());
-            } catch (StorageException.AlreadyExists e) {
-                if (!generated) {
-                    throw alreadyExists(name, e.current());
-                }
-                if (attempt == GENERATE_NAME_ATTEMPTS) {
-                    ApiException base = ApiException.alreadyExists(resource(), name);
-                    throw new ApiException(Status.failure(409, "AlreadyExists", base.getMessage()
-                            + ", the server was not able to generate a unique name for the object",
-                            base.status().details().withRetryAfter(1)));
-                }
-                metadata.put("name", names.generate(generateName));
-            } catch (StorageException e) {
-                throw StorageErrors.interpret(e, resource(), "create", name);
-            }
-        }
+    /** POST: the creates of objects. */
+    public Creator creator() {
+        return creator;
     }
 
     public Applier applier() {
         return applier;
     }
 
+    /** One create of {@code object} under {@code name}; throws StorageExceptions. Blocking. */
     ObjectNode createOnce(String namespace, String name, ObjectNode object, boolean dryRun) {
-        String key = keys.key(namespace, name);
-        if (dryRun) {
-            // kube's dry-run storage still answers AlreadyExists for an existing key
-            store.get(key).value().ifPresent(kv -> {
-                throw new StorageException.AlreadyExists(kv);
-            });
-            return object;
-        }
-        byte[][] stored = {null};
-        long revision = withoutManagedFieldsIfTooLarge(object, forms.encode(object), b -> {
-            stored[0] = b;
-            return store.create(key, b);
-        });
-        forms.written(new KeyValue(key, stored[0], revision, revision));
-        ((ObjectNode) object.get("metadata")).put("resourceVersion", Long.toString(revision));
-        return object;
+        return Futures.join(creator.once(namespace, name, object, dryRun));
     }
 
-    private ApiException alreadyExists(String name, KeyValue current) {
-        ApiException base = ApiException.alreadyExists(resource(), name);
-        if (decode(current).path("metadata").has("deletionTimestamp")) {
-            return new ApiException(Status.failure(409, "AlreadyExists", "object is being deleted: "
-                    + base.getMessage(), base.status().details()));
-        }
-        return base;
-    }
 
     /** PUT: replaces an existing object; never creates (404), requires its resourceVersion (422, then 409). */
     public Written update(String namespace, String name, Body body, WriteOptions options, Warnings warnings) {
@@ -236,10 +177,10 @@ public final class ResourceRegistry {
             }
             byte[][] stored = {bytes};
             long revision = recordUpdate
-                    ? withoutManagedFieldsIfTooLarge(object, bytes, b -> {
+                    ? Futures.join(withoutManagedFieldsIfTooLarge(object, bytes, b -> {
                         stored[0] = b;
-                        return store.update(key, b, current.modRevision());
-                    })
+                        return CompletableFuture.completedFuture(store.update(key, b, current.modRevision()));
+                    }))
                     : store.update(key, bytes, current.modRevision());
             forms.written(new KeyValue(key, stored[0], current.createRevision(), revision));
             metadata.put("resourceVersion", Long.toString(revision));
@@ -256,17 +197,15 @@ public final class ResourceRegistry {
      * kube's create, update and non-apply patch retry once without managedFields when storage refuses the
      * object as too large, so bookkeeping never makes a write fail that would fit without it.
      */
-    private long withoutManagedFieldsIfTooLarge(ObjectNode object, byte[] encoded,
-            java.util.function.ToLongFunction<byte[]> write) {
-        try {
-            return write.applyAsLong(encoded);
-        } catch (StorageException.TooLarge e) {
+    CompletionStage<Long> withoutManagedFieldsIfTooLarge(ObjectNode object, byte[] encoded,
+            Function<byte[], CompletionStage<Long>> write) {
+        return Futures.attempt(() -> write.apply(encoded)).exceptionallyCompose(error -> {
             ObjectNode metadata = (ObjectNode) object.get("metadata");
-            if (metadata.remove("managedFields") == null) {
-                throw e;
+            if (Futures.unwrap(error) instanceof StorageException.TooLarge && metadata.remove("managedFields") != null) {
+                return Futures.attempt(() -> write.apply(forms.encode(object)));
             }
-            return write.applyAsLong(forms.encode(object));
-        }
+            return Futures.failed(error);
+        });
     }
 
     KeyValue read(String namespace, String name, String operation) {

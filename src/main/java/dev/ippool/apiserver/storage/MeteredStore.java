@@ -3,6 +3,7 @@ package dev.ippool.apiserver.storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -36,12 +37,16 @@ public final class MeteredStore implements Store {
         try {
             return call.get();
         } finally {
-            String type = type(key);
-            timers.computeIfAbsent(operation + " " + type, k -> Timer.builder("etcd_request_duration_seconds")
-                    .tag("operation", operation).tag("type", type).serviceLevelObjectives(BUCKETS)
-                    .description("Etcd request latency in seconds for each operation and object type.")
-                    .register(registry)).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            record(operation, key, start);
         }
+    }
+
+    private void record(String operation, String key, long startNanos) {
+        String type = type(key);
+        timers.computeIfAbsent(operation + " " + type, k -> Timer.builder("etcd_request_duration_seconds")
+                .tag("operation", operation).tag("type", type).serviceLevelObjectives(BUCKETS)
+                .description("Etcd request latency in seconds for each operation and object type.")
+                .register(registry)).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** {@code /registry/<group>/<plural>/...} → {@code <plural>.<group>}. */
@@ -71,6 +76,12 @@ public final class MeteredStore implements Store {
     @Override
     public long create(String key, byte[] value) {
         return timed("create", key, () -> backing.create(key, value));
+    }
+
+    @Override
+    public CompletionStage<Long> createAsync(String key, byte[] value) {
+        long start = System.nanoTime();
+        return backing.createAsync(key, value).whenComplete((revision, error) -> record("create", key, start));
     }
 
     @Override

@@ -1,16 +1,18 @@
 package dev.ippool.apiserver.storage;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Kind-agnostic, revisioned key-value storage: the one seam between the registry and etcd. Values are opaque
  * bytes; revisions are etcd's (a global, increasing counter), so an object's resourceVersion is the
  * {@link KeyValue#modRevision()} of its key.
  *
- * <p>Every method blocks the calling thread until the store answers or its deadline passes; call it from a
- * worker thread, never from an event loop. Every method throws {@link StorageException.Unavailable} when the
- * backend cannot be reached within the deadline, and {@link StorageException.TooLarge} when the backend refuses
- * a value for its size.
+ * <p>Every method but the {@code Async} and {@code Now} ones blocks the calling thread until the store answers or
+ * its deadline passes; call it from a worker thread, never from an event loop. Every method throws
+ * {@link StorageException.Unavailable} when the backend cannot be reached within the deadline, and
+ * {@link StorageException.TooLarge} when the backend refuses a value for its size.
  */
 public interface Store {
 
@@ -50,6 +52,15 @@ public interface Store {
      * @throws StorageException.AlreadyExists with the current value if the key exists
      */
     long create(String key, byte[] value);
+
+    /**
+     * {@link #create} without blocking the caller (an event loop may call it): the stage completes with the
+     * revision or fails with the same exceptions, unwrapped. It may complete on a storage client thread, where
+     * dependent stages must not block. This default creates on the caller's thread, blocking.
+     */
+    default CompletionStage<Long> createAsync(String key, byte[] value) {
+        return Futures.attempt(() -> CompletableFuture.completedFuture(create(key, value)));
+    }
 
     /**
      * Replaces a key only if its modRevision is still {@code expectedModRevision}.

@@ -43,9 +43,9 @@ class GenerateNameTest extends PrivateEtcd {
     @DisplayName("a generated name that collides is generated again, and the create succeeds")
     void retriesOnCollision() throws Exception {
         String ns = "g-" + UUID.randomUUID().toString().substring(0, 8);
-        registry(() -> 0L).create(ns, body(), WriteOptions.none(), new Warnings());
+        registry(() -> 0L).creator().create(ns, body(), WriteOptions.none(), new Warnings());
         // 5 draws of 0 rebuild the taken name "pool-bbbbb"; the next attempt draws other characters
-        String name = registry(collidingFor(5)).create(ns, body(), WriteOptions.none(), new Warnings())
+        String name = registry(collidingFor(5)).creator().create(ns, body(), WriteOptions.none(), new Warnings())
                 .path("metadata").path("name").asText();
         assertThat(name).startsWith("pool-").isNotEqualTo("pool-bbbbb");
     }
@@ -55,8 +55,8 @@ class GenerateNameTest extends PrivateEtcd {
     void givesUpAfterEightAttempts() throws Exception {
         String ns = "g-" + UUID.randomUUID().toString().substring(0, 8);
         ResourceRegistry alwaysSame = registry(() -> 0L);
-        alwaysSame.create(ns, body(), WriteOptions.none(), new Warnings());
-        assertThatThrownBy(() -> alwaysSame.create(ns, body(), WriteOptions.none(), new Warnings()))
+        alwaysSame.creator().create(ns, body(), WriteOptions.none(), new Warnings());
+        assertThatThrownBy(() -> alwaysSame.creator().create(ns, body(), WriteOptions.none(), new Warnings()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(409);
                     assertThat(e.status().reason()).isEqualTo("AlreadyExists");

@@ -114,6 +114,23 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("an asynchronous create writes as create does; on an existing key its stage fails with AlreadyExists")
+    void createAsync() {
+        long rev = Futures.join(store().createAsync(prefix + "async", bytes("one")));
+        KeyValue kv = store().get(prefix + "async").value().orElseThrow();
+        assertThat(kv.valueAsString()).isEqualTo("one");
+        assertThat(kv.createRevision()).isEqualTo(rev);
+        assertThat(kv.modRevision()).isEqualTo(rev);
+        var second = store().createAsync(prefix + "async", bytes("two")).toCompletableFuture();
+        assertThatThrownBy(() -> Futures.join(second))
+                .isInstanceOfSatisfying(StorageException.AlreadyExists.class, e -> {
+                    assertThat(e.current().valueAsString()).isEqualTo("one");
+                    assertThat(e.current().modRevision()).isEqualTo(rev);
+                });
+        assertThat(store().get(prefix + "async").value().orElseThrow().valueAsString()).isEqualTo("one");
+    }
+
+    @Test
     @DisplayName("create of an existing key fails with AlreadyExists carrying the current value")
     void createExisting() {
         long rev = store().create(prefix + "a", bytes("one"));

@@ -11,6 +11,7 @@ import dev.ippool.apiserver.storage.WatchListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -122,7 +123,15 @@ public final class CachingStore implements Store, AutoCloseable {
 
     @Override
     public long create(String key, byte[] value) {
-        long revision = backing.create(key, value);
+        return created(key, value, backing.create(key, value));
+    }
+
+    @Override
+    public CompletionStage<Long> createAsync(String key, byte[] value) {
+        return backing.createAsync(key, value).thenApply(revision -> created(key, value, revision));
+    }
+
+    private long created(String key, byte[] value, long revision) {
         if (cacheFor(key).isPresent()) {
             recent.put(new KeyValue(key, value, revision, revision));
         }

@@ -1,6 +1,7 @@
 package dev.ippool.apiserver.storage.etcd;
 
 import dev.ippool.apiserver.storage.Change;
+import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,12 +112,32 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     @Override
     public long create(String key, byte[] value) {
+        return created(await(createTxn(key, value), "create"));
+    }
+
+    /** One transaction, as {@link #create}; a missed deadline fails the stage as {@link #await} throws. */
+    @Override
+    public CompletionStage<Long> createAsync(String key, byte[] value) {
+        return createTxn(key, value).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((response, error) -> {
+            if (error == null) {
+                return created(response);
+            }
+            Throwable cause = Futures.unwrap(error);
+            throw cause instanceof TimeoutException ? timedOut("create", cause) : EtcdErrors.translate("create", 0,
+                    cause);
+        });
+    }
+
+    private CompletableFuture<TxnResponse> createTxn(String key, byte[] value) {
         ByteSequence k = bytes(key);
-        TxnResponse response = await(kv.txn()
+        return kv.txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                 .Then(Op.put(k, wrap(value), PutOption.DEFAULT))
                 .Else(Op.get(k, GetOption.DEFAULT))
-                .commit(), "create");
+                .commit();
+    }
+
+    private long created(TxnResponse response) {
         if (!response.isSucceeded()) {
             throw new StorageException.AlreadyExists(current(response).orElseThrow());
         }
@@ -217,6 +239,11 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .orElseGet(() -> new StorageException.NotFound(key));
     }
 
+    private StorageException.Unavailable timedOut(String operation, Throwable cause) {
+        return new StorageException.Unavailable("etcd " + operation + " timed out after " + timeoutMillis + " ms",
+                cause);
+    }
+
     private Optional<KeyValue> current(TxnResponse response) {
         return response.getGetResponses().stream().flatMap(r -> messages.kvs(r).stream()).findFirst();
     }
@@ -237,7 +264,7 @@ public final class EtcdStore implements Store, AutoCloseable {
             if (own) {
                 future.cancel(true);
             }
-            throw new StorageException.Unavailable("etcd " + operation + " timed out after " + timeoutMillis + " ms", e);
+            throw timedOut(operation, e);
         } catch (InterruptedException e) {
             if (own) {
                 future.cancel(true);
