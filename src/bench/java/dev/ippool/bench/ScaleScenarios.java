@@ -158,6 +158,10 @@ final class ScaleScenarios {
      */
     private void startUp() throws Exception {
         String pool = Http.pools("bench-list") + "pool-00000";
+        if (bed.http.send("GET", pool, null, null).statusCode() == 404) {
+            // B4 did not run (-Dbench.only): store the pools it would have left
+            new ListScenarios(bed).fill("bench-list", bed.mode.startPools(), 1);
+        }
         Path archive = work.resolve("app-cds.jsa");
         train(archive);
         double[] without = new double[bed.mode.starts()];
