@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The resource paths under {@code /apis/{group}/{version}}: thin, no storage. Each method parses its options
@@ -140,8 +141,9 @@ public class ResourceEndpoints {
 
     /**
      * Runs on the event loop: an answer the watch cache has now (resourceVersion "0" or one it has reached) is
-     * written from here, saving the two thread hand-offs of a worker, which cost more than the lookup. Anything
-     * else (a consistent read goes to etcd, a read may wait for the cache) moves to a worker.
+     * written from here, saving the two thread hand-offs of a worker, which cost more than the lookup; a
+     * consistent read of a small object is answered from its etcd read's completion. Anything else (a read
+     * that waits for the cache, a large object) moves to a worker.
      */
     @GET
     @Path("namespaces/{namespace}/{plural}/{name}")
@@ -155,6 +157,12 @@ public class ResourceEndpoints {
         Optional<RawJson> now = getter.getNow(namespace, name, resourceVersion, EVENT_LOOP_MAX_BYTES);
         if (now.isPresent()) {
             return Uni.createFrom().item(responses.ok(entry.views(), now.get(), headers, query, null));
+        }
+        Optional<CompletionStage<RawJson>> read = resourceVersion.isEmpty() ? getter.getAsync(namespace, name)
+                : Optional.empty();
+        if (read.isPresent()) {
+            return Uni.createFrom().completionStage(read.get()).map(raw -> responses.ok(entry.views(), raw, headers,
+                    query, null));
         }
         return onWorker(() -> responses.ok(entry.views(), getter.get(namespace, name, resourceVersion), headers,
                 query, null));

@@ -2,9 +2,12 @@ package dev.ippool.apiserver.registry;
 
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.RawJson;
+import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Snapshot;
+import dev.ippool.apiserver.storage.StorageException;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * GET of one object, answered as the response bytes spliced from the stored ones (no tree of the object is
@@ -46,6 +49,19 @@ public final class Getter {
         return registry.store().getNotOlderThanNow(registry.keys().key(namespace, name), minimum)
                 .filter(s -> s.value().map(kv -> kv.value().length <= maxBytes).orElse(true))
                 .map(s -> encoded(name, s));
+    }
+
+    /**
+     * The consistent read ({@code resourceVersion} ""), without blocking, where the store can read so (see
+     * {@link dev.ippool.apiserver.storage.Store#getAsync}): the stage fails with the API error. Empty when
+     * {@link #get} must answer.
+     */
+    public Optional<CompletionStage<RawJson>> getAsync(String namespace, String name) {
+        registry.keys().checkName(name);
+        return registry.store().getAsync(registry.keys().key(namespace, name)).map(read -> read
+                .exceptionallyCompose(error -> Futures.failed(Futures.unwrap(error) instanceof StorageException e
+                        ? StorageErrors.interpret(e, registry.resource(), "get", name) : error))
+                .thenApply(snapshot -> encoded(name, snapshot)));
     }
 
     private RawJson encoded(String name, Snapshot snapshot) {

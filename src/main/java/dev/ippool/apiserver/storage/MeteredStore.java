@@ -3,6 +3,7 @@ package dev.ippool.apiserver.storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -61,6 +62,12 @@ public final class MeteredStore implements Store {
     @Override
     public Snapshot get(String key) {
         return timed("get", key, () -> backing.get(key));
+    }
+
+    @Override
+    public Optional<CompletionStage<Snapshot>> getAsync(String key) {
+        long start = System.nanoTime();
+        return backing.getAsync(key).map(read -> read.whenComplete((snapshot, error) -> record("get", key, start)));
     }
 
     @Override

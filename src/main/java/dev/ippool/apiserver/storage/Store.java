@@ -23,6 +23,15 @@ public interface Store {
     Snapshot get(String key);
 
     /**
+     * {@link #get} without blocking the caller (an event loop may call it), where this store can read so: the
+     * stage completes with the snapshot or fails with the same exceptions, possibly on a storage client thread,
+     * where dependent stages must not block. Empty when only the blocking {@link #get} answers (the default).
+     */
+    default Optional<CompletionStage<Snapshot>> getAsync(String key) {
+        return Optional.empty();
+    }
+
+    /**
      * A linearizable read of one key's mod revision only (0 if the key is absent), with the store revision the
      * read observed: what a cache needs to tell whether its copy is the current one without the value crossing
      * the wire. The default reads the value too.

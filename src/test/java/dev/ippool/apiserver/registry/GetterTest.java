@@ -9,6 +9,7 @@ import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.api.RawJson;
 import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.kinds.IPPool;
+import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.cache.CachingStore;
 import dev.ippool.apiserver.support.PrivateEtcd;
 import java.time.Clock;
@@ -61,6 +62,20 @@ class GetterTest extends PrivateEtcd {
                     assertThat(e.status().reason()).isEqualTo("NotFound");
                     assertThat(e.status().message()).isEqualTo("ippools.whereabouts.cni.cncf.io \"absent\" not found");
                 });
+    }
+
+    @Test
+    @DisplayName("a consistent read without blocking answers the blocking read's bytes, and 404 for an absent pool")
+    void consistentAsync() throws Exception {
+        assertThat(cache.awaitReady(Duration.ofSeconds(10))).isTrue();
+        created("r");
+        RawJson read = Futures.join(getter.getAsync(ns, "r").orElseThrow());
+        assertThat(read.bytes()).isEqualTo(getter.get(ns, "r", "").bytes());
+        var absent = getter.getAsync(ns, "absent").orElseThrow();
+        assertThatThrownBy(() -> Futures.join(absent)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status().code()).isEqualTo(404);
+            assertThat(e.status().message()).isEqualTo("ippools.whereabouts.cni.cncf.io \"absent\" not found");
+        });
     }
 
     @Test

@@ -81,6 +81,20 @@ class CachingStoreTest extends StoreContract {
     }
 
     @Test
+    @DisplayName("a consistent read of a small value does not block; one of a large value it holds waits for it")
+    void consistentReadsWithoutBlocking() {
+        String key = "/contract/async/" + UUID.randomUUID();
+        long small = cache.create(key, "v".getBytes(StandardCharsets.UTF_8));
+        assertThat(etcdStore.getAsync(key)).as("etcd reads without blocking").isPresent();
+        Snapshot read = Futures.join(cache.getAsync(key).orElseThrow());
+        assertThat(read.value().orElseThrow().modRevision()).isEqualTo(small);
+        byte[] large = "l".repeat(CachingStore.STAMPED_READ_BYTES).getBytes(StandardCharsets.UTF_8);
+        long big = cache.update(key, large, small);
+        cache.getNotOlderThan(key, big); // the cache has the large value
+        assertThat(cache.getAsync(key)).as("left to the read that checks the cache's copy").isEmpty();
+    }
+
+    @Test
     @DisplayName("a consistent get of a large value reads only its revision from etcd when the cache holds it")
     void consistentGetFromTheCache() throws Exception {
         Map<String, Integer> calls = new ConcurrentHashMap<>();

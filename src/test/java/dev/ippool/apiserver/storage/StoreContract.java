@@ -131,6 +131,23 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("a read without blocking, where the store gives one, reads what get reads, absent keys included")
+    void getAsync() {
+        long rev = store().create(prefix + "read", bytes("v"));
+        store().getAsync(prefix + "read").ifPresent(read -> {
+            Snapshot s = Futures.join(read);
+            assertThat(s.value().orElseThrow().valueAsString()).isEqualTo("v");
+            assertThat(s.value().orElseThrow().modRevision()).isEqualTo(rev);
+            assertThat(s.revision()).isGreaterThanOrEqualTo(rev);
+        });
+        store().getAsync(prefix + "absent").ifPresent(read -> {
+            Snapshot s = Futures.join(read);
+            assertThat(s.value()).isEmpty();
+            assertThat(s.revision()).isGreaterThanOrEqualTo(rev);
+        });
+    }
+
+    @Test
     @DisplayName("create of an existing key fails with AlreadyExists carrying the current value")
     void createExisting() {
         long rev = store().create(prefix + "a", bytes("one"));

@@ -116,6 +116,16 @@ public final class CachingStore implements Store, AutoCloseable {
         return mine;
     }
 
+    /**
+     * A plain etcd read, as {@link #get} makes for a small value; empty for a large one the cache or this server
+     * holds, whose read waits for the cache (the blocking {@link #get}).
+     */
+    @Override
+    public Optional<CompletionStage<Snapshot>> getAsync(String key) {
+        KeyValue cached = cacheFor(key).map(c -> newest(c, key)).orElse(null);
+        return cached == null || cached.value().length < STAMPED_READ_BYTES ? backing.getAsync(key) : Optional.empty();
+    }
+
     @Override
     public Page list(ListRequest request) {
         return backing.list(request);

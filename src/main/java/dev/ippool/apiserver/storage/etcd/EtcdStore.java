@@ -83,7 +83,22 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** Linearizable; concurrent reads of one key share round trips (see {@link ReadCoalescer}). */
     @Override
     public Snapshot get(String key) {
-        GetResponse response = await(reads.read(key), "get", 0, false);
+        return snapshot(await(reads.read(key), "get", 0, false));
+    }
+
+    /** The same coalesced read; its shared future carries the deadline, so no caller cancels it for others. */
+    @Override
+    public Optional<CompletionStage<Snapshot>> getAsync(String key) {
+        return Optional.of(reads.read(key).handle((response, error) -> {
+            if (error == null) {
+                return snapshot(response);
+            }
+            Throwable cause = Futures.unwrap(error);
+            throw cause instanceof TimeoutException ? timedOut("get", cause) : EtcdErrors.translate("get", 0, cause);
+        }));
+    }
+
+    private Snapshot snapshot(GetResponse response) {
         Optional<KeyValue> value = messages.kvs(response).stream().findFirst();
         return new Snapshot(value, response.getHeader().getRevision());
     }
