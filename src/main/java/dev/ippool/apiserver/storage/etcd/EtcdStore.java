@@ -1,7 +1,6 @@
 package dev.ippool.apiserver.storage.etcd;
 
 import dev.ippool.apiserver.storage.Change;
-import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
@@ -32,9 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link Store} on etcd v3, written the way kube-apiserver's etcd3 store writes: a create is a transaction on
@@ -46,7 +43,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     private final Client client;
     private final KV kv;
     private final Watch watch;
-    private final long timeoutMillis;
+    private final Deadline deadline;
     private final JetcdMessages messages = new JetcdMessages();
     private final ReadCoalescer<GetResponse> reads;
     private final ReadCoalescer<GetResponse> stamps;
@@ -57,7 +54,8 @@ public final class EtcdStore implements Store, AutoCloseable {
         this.client = client;
         this.kv = client.getKVClient();
         this.watch = client.getWatchClient();
-        this.timeoutMillis = timeout.toMillis();
+        long timeoutMillis = timeout.toMillis();
+        this.deadline = new Deadline(timeoutMillis);
         // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
         this.reads = new ReadCoalescer<>(key -> kv.get(bytes(key)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS));
         GetOption keysOnly = GetOption.builder().withKeysOnly(true).build();
@@ -89,13 +87,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** The same coalesced read; its shared future carries the deadline, so no caller cancels it for others. */
     @Override
     public Optional<CompletionStage<Snapshot>> getAsync(String key) {
-        return Optional.of(reads.read(key).handle((response, error) -> {
-            if (error == null) {
-                return snapshot(response);
-            }
-            Throwable cause = Futures.unwrap(error);
-            throw cause instanceof TimeoutException ? timedOut("get", cause) : EtcdErrors.translate("get", 0, cause);
-        }));
+        return Optional.of(deadline.then(reads.read(key), "get", this::snapshot));
     }
 
     private Snapshot snapshot(GetResponse response) {
@@ -130,17 +122,11 @@ public final class EtcdStore implements Store, AutoCloseable {
         return created(await(createTxn(key, value), "create"));
     }
 
-    /** One transaction, as {@link #create}; a missed deadline fails the stage as {@link #await} throws. */
+    /** One transaction, as {@link #create}, with the same deadline and errors. */
     @Override
     public CompletionStage<Long> createAsync(String key, byte[] value) {
-        return createTxn(key, value).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((response, error) -> {
-            if (error == null) {
-                return created(response);
-            }
-            Throwable cause = Futures.unwrap(error);
-            throw cause instanceof TimeoutException ? timedOut("create", cause) : EtcdErrors.translate("create", 0,
-                    cause);
-        });
+        return deadline.then(createTxn(key, value).orTimeout(deadline.millis(), TimeUnit.MILLISECONDS), "create",
+                this::created);
     }
 
     private CompletableFuture<TxnResponse> createTxn(String key, byte[] value) {
@@ -254,11 +240,6 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .orElseGet(() -> new StorageException.NotFound(key));
     }
 
-    private StorageException.Unavailable timedOut(String operation, Throwable cause) {
-        return new StorageException.Unavailable("etcd " + operation + " timed out after " + timeoutMillis + " ms",
-                cause);
-    }
-
     private Optional<KeyValue> current(TxnResponse response) {
         return response.getGetResponses().stream().flatMap(r -> messages.kvs(r).stream()).findFirst();
     }
@@ -271,24 +252,8 @@ public final class EtcdStore implements Store, AutoCloseable {
         return await(future, operation, revision, true);
     }
 
-    /** @param own whether this caller alone waits for {@code future}, and may cancel it when it gives up */
     private <T> T await(CompletableFuture<T> future, String operation, long revision, boolean own) {
-        try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            if (own) {
-                future.cancel(true);
-            }
-            throw timedOut(operation, e);
-        } catch (InterruptedException e) {
-            if (own) {
-                future.cancel(true);
-            }
-            Thread.currentThread().interrupt();
-            throw new StorageException.Unavailable("interrupted while waiting for etcd " + operation, e);
-        } catch (ExecutionException e) {
-            throw EtcdErrors.translate(operation, revision, e.getCause());
-        }
+        return deadline.await(future, operation, revision, own);
     }
 
     /**
