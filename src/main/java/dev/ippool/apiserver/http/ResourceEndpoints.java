@@ -8,6 +8,7 @@ import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.discovery.Discovery;
 import dev.ippool.apiserver.registry.Deleter;
 import dev.ippool.apiserver.registry.Getter;
+import dev.ippool.apiserver.registry.Offload;
 import dev.ippool.apiserver.registry.ResourceRegistry;
 import dev.ippool.apiserver.registry.Warnings;
 import io.smallrye.mutiny.Uni;
@@ -168,33 +169,47 @@ public class ResourceEndpoints {
                 query, null));
     }
 
+    /**
+     * Runs on the event loop up to the etcd read, and from its completion up to the write, whose completion
+     * answers (see {@link #create}); a body over {@link #EVENT_LOOP_MAX_BYTES} is decoded on a worker, and the
+     * work on a stored object over it runs on one too.
+     */
     @PUT
     @Path("namespaces/{namespace}/{plural}/{name}")
-    public Response update(@PathParam("group") String group, @PathParam("version") String version,
+    public Uni<Response> update(@PathParam("group") String group, @PathParam("version") String version,
             @PathParam("namespace") String namespace, @PathParam("plural") String plural,
             @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
+        WriteOptions options = writeOptions(query, headers);
         Warnings warnings = new Warnings();
-        var updated = entry.registry().update(namespace, name, decoder.object(contentType(headers), body),
-                writeOptions(query, headers), warnings);
-        return responses.ok(entry.views(), updated.body(), headers, query, warnings);
+        return decoded(body, () -> decoder.object(contentType(headers), body)).chain(object -> Uni.createFrom()
+                .completionStage(entry.registry().updater().updateAsync(namespace, name, object, options, warnings,
+                        offload())))
+                .map(written -> responses.ok(entry.views(), written.body(), headers, query, warnings));
     }
 
+    /**
+     * JSON and merge patches run as {@link #update} does, starting from the watch cache's copy, so Whereabouts'
+     * allocation loop waits on no thread. Server-side apply runs on a worker.
+     */
     @PATCH
     @Path("namespaces/{namespace}/{plural}/{name}")
-    public Response patch(@PathParam("group") String group, @PathParam("version") String version,
+    public Uni<Response> patch(@PathParam("group") String group, @PathParam("version") String version,
             @PathParam("namespace") String namespace, @PathParam("plural") String plural,
             @PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
         Registries.Entry entry = entry(group, version, plural);
         Query query = new Query(uri.getQueryParameters());
         String mediaType = BodyDecoder.mediaType(contentType(headers));
+        WriteOptions options = writeOptions(query, headers);
         Warnings warnings = new Warnings();
         if (mediaType.equals("application/apply-patch+yaml")) {
-            var applied = entry.registry().applier().apply(namespace, name, decoder.apply(body),
-                    writeOptions(query, headers), warnings);
-            return responses.respond(entry.views(), applied.created() ? 201 : 200, applied.object(), headers, query,
-                    warnings);
+            return onWorker(() -> {
+                var applied = entry.registry().applier().apply(namespace, name, decoder.apply(body), options,
+                        warnings);
+                return responses.respond(entry.views(), applied.created() ? 201 : 200, applied.object(), headers,
+                        query, warnings);
+            });
         }
         ResourceRegistry.PatchType type = switch (mediaType) {
             case "application/json-patch+json" -> ResourceRegistry.PatchType.JSON_PATCH;
@@ -203,9 +218,16 @@ public class ResourceEndpoints {
                     "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         };
         decoder.checkSize(body.length);
-        var patched = entry.registry().patch(namespace, name, type, decoder.patch(body), writeOptions(query, headers),
-                warnings);
-        return responses.ok(entry.views(), patched.body(), headers, query, warnings);
+        return decoded(body, () -> decoder.patch(body)).chain(patch -> Uni.createFrom().completionStage(
+                entry.registry().patchAsync(namespace, name, type, patch, options, warnings, offload())))
+                .map(written -> responses.ok(entry.views(), written.body(), headers, query, warnings));
+    }
+
+    /** A body decoded here, or on a worker if it is over {@link #EVENT_LOOP_MAX_BYTES}. */
+    private static <T> Uni<T> decoded(byte[] body, java.util.function.Supplier<T> decode) {
+        Uni<T> decoded = Uni.createFrom().item(decode);
+        return body.length > EVENT_LOOP_MAX_BYTES ? decoded.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                : decoded;
     }
 
     @DELETE
@@ -236,6 +258,11 @@ public class ResourceEndpoints {
         ListOptions options = query.listOptions();
         var result = entry.lister().list(namespace, options);
         return responses.ok(entry.views(), entry.lister().toListBytes(result), headers, query, null);
+    }
+
+    /** What an asynchronous verb may not do on the event loop or a storage thread goes to the worker pool. */
+    private static Offload offload() {
+        return new Offload(Infrastructure.getDefaultWorkerPool(), EVENT_LOOP_MAX_BYTES);
     }
 
     /** {@code answer} run on the worker pool, for a request that blocks. */

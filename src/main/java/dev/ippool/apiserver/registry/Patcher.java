@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.WriteOptions;
+import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.StorageException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /** JSON patch and merge patch of one resource, as kube's jsonPatcher: the patch runs the normal update path. */
 final class Patcher {
@@ -24,86 +28,103 @@ final class Patcher {
      * PATCH: applies the patch to the stored object and updates it. On a lost race the whole patch is applied
      * again to the new state, {@code test} operations included, so a stale {@code test} of resourceVersion
      * becomes 422 (which Whereabouts retries) and never a 409 (which it does not).
+     *
+     * <p>One asynchronous chain: each attempt runs where the previous step completed (the caller's thread, then a
+     * storage thread), up to its conditional write; reads that block and objects over the offload's bound go to
+     * its executor. A bad request throws at once; the stage fails with the API error.
      */
-    Written patch(String namespace, String name, ResourceRegistry.PatchType type, JsonNode patch, WriteOptions options,
-            Warnings warnings) {
+    CompletionStage<Written> patchAsync(String namespace, String name, ResourceRegistry.PatchType type,
+            JsonNode patch, WriteOptions options, Warnings warnings, Offload offload) {
         registry.keys().checkName(name);
         OptionChecks.write("PatchOptions", options, false);
         ArrayNode ops = type == ResourceRegistry.PatchType.JSON_PATCH ? Patches.parseJsonPatch(patch) : null;
+        Request request = new Request(namespace, name, type, patch, ops, options, warnings, offload);
         // kube's GuaranteedUpdate with cachedExistingObject: the first attempt starts from the watch cache's copy
         // (no etcd read); if that copy was stale the conditional write fails, and any failure or no-op seen on
         // it is re-checked against a fresh read before it is reported
-        KeyValue next = options.isDryRun() ? null : registry.possiblyStale(namespace, name).orElse(null);
-        if (next != null && testsNewerThan(ops, next)) {
-            next = null; // the client read a newer revision than the cache holds: go to etcd straight away
+        KeyValue cached = options.isDryRun() ? null : registry.possiblyStale(namespace, name).orElse(null);
+        if (cached == null || testsNewerThan(ops, cached)) {
+            // nothing cached, or the client read a newer revision than the cache holds: go to etcd straight away
+            return fresh(request, 1);
         }
-        boolean nextFresh = false;
-        for (int attempt = 1; ; ) {
-            if (next == null) {
-                next = registry.read(namespace, name, "patch");
-                nextFresh = true;
-            }
-            KeyValue current = next;
-            boolean fresh = nextFresh;
-            next = null;
-            ObjectNode currentObject;
-            try {
-                JsonNode patched;
-                try {
-                    if (failsLeadingResourceVersionTest(ops, current)) {
-                        // Whereabouts' patches start with this test: a loser of the race fails it here, without
-                        // decoding and copying the pool (any failed operation is the same 422)
-                        throw Patches.patchRejected();
-                    }
-                    currentObject = registry.forms().shared(current);
-                    patched = ops != null ? Patches.applyJsonPatch(ops, currentObject)
-                            : Patches.applyMergePatch(patch, currentObject);
-                } catch (ApiException e) {
-                    if (!fresh && staleTest(ops, current)) {
-                        // the client tested a resourceVersion older than even the cached copy: it fails against
-                        // etcd's state too, so only whether the object still exists (404) needs etcd
-                        registry.read(namespace, name, "patch");
-                        throw new Definitive(e);
-                    }
-                    throw e;
-                }
-                Warnings attemptWarnings = new Warnings();
-                Strategy.Decoded decoded = strategy.decode(patched, List.of(), options.fieldValidation(),
-                        Strategy.Mode.PATCH, attemptWarnings, currentObject);
-                Namespaces.matchRequest(namespace, decoded.metadata());
-                Namespaces.matchName(name, decoded.metadata());
-                String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
-                if (rv.isEmpty()) {
-                    decoded.metadata().put("resourceVersion", Long.toString(current.modRevision()));
-                } else if (!rv.equals(Long.toString(current.modRevision()))) {
-                    throw registry.conflict(name);
-                }
-                Written result = registry.write(namespace, name, decoded, current, currentObject, options, true,
-                        attemptWarnings);
-                if (!fresh && result.object() == currentObject) {
-                    continue; // a no-op against the cached copy: confirm against etcd
-                }
-                attemptWarnings.messages().forEach(warnings::add);
-                // a no-op answers with the stored object, whose tree other requests share: a copy goes out
-                return result.object() == currentObject ? new Written(registry.decode(current), null) : result;
-            } catch (Definitive e) {
-                throw e.answer;
-            } catch (ApiException e) {
-                if (fresh) {
-                    throw e;
-                }
-            } catch (StorageException.Conflict e) {
-                // someone else wrote first: re-apply the whole patch to the winner, which the failed
-                // transaction read (bounded, in case of a storm)
-                if (fresh && ++attempt > ResourceRegistry.MAX_PATCH_ATTEMPTS) {
-                    throw registry.conflict(name);
-                }
-                next = e.current();
-                nextFresh = true;
-            }
-        }
+        return attempt(request, cached, false, 1);
     }
 
+    /** One PATCH request, as every attempt needs it. */
+    private record Request(String namespace, String name, ResourceRegistry.PatchType type, JsonNode patch,
+            ArrayNode ops, WriteOptions options, Warnings warnings, Offload offload) {
+    }
+
+    private CompletionStage<Written> fresh(Request r, int attempt) {
+        return registry.readAsync(r.namespace(), r.name(), "get", r.offload().blocking())
+                .thenCompose(current -> attempt(r, current, true, attempt));
+    }
+
+    /** An attempt on {@code current}, moved to the offload's executor if the object is large. */
+    private CompletionStage<Written> attempt(Request r, KeyValue current, boolean fresh, int attempt) {
+        return r.offload().sized(current.value().length, () -> attemptHere(r, current, fresh, attempt));
+    }
+
+    private CompletionStage<Written> attemptHere(Request r, KeyValue current, boolean fresh, int attempt) {
+        ObjectNode currentObject;
+        JsonNode patched;
+        try {
+            if (failsLeadingResourceVersionTest(r.ops(), current)) {
+                // Whereabouts' patches start with this test: a loser of the race fails it here, without
+                // decoding and copying the pool (any failed operation is the same 422)
+                throw Patches.patchRejected();
+            }
+            currentObject = registry.forms().shared(current);
+            patched = r.ops() != null ? Patches.applyJsonPatch(r.ops(), currentObject)
+                    : Patches.applyMergePatch(r.patch(), currentObject);
+        } catch (ApiException e) {
+            if (!fresh && staleTest(r.ops(), current)) {
+                // the client tested a resourceVersion older than even the cached copy: it fails against etcd's
+                // state too, so only whether the object still exists (404) needs etcd
+                return registry.readAsync(r.namespace(), r.name(), "get", r.offload().blocking())
+                        .thenCompose(exists -> Futures.failed(e));
+            }
+            return fresh ? Futures.failed(e) : fresh(r, attempt);
+        }
+        Warnings attemptWarnings = new Warnings();
+        CompletionStage<Written> written;
+        try {
+            Strategy.Decoded decoded = strategy.decode(patched, List.of(), r.options().fieldValidation(),
+                    Strategy.Mode.PATCH, attemptWarnings, currentObject);
+            Namespaces.matchRequest(r.namespace(), decoded.metadata());
+            Namespaces.matchName(r.name(), decoded.metadata());
+            String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
+            if (rv.isEmpty()) {
+                decoded.metadata().put("resourceVersion", Long.toString(current.modRevision()));
+            } else if (!rv.equals(Long.toString(current.modRevision()))) {
+                throw registry.conflict(r.name());
+            }
+            written = registry.writeAsync(r.namespace(), r.name(), decoded, current, currentObject, r.options(),
+                    true, attemptWarnings);
+        } catch (ApiException e) {
+            return fresh ? Futures.failed(e) : fresh(r, attempt);
+        }
+        return written.handle((result, error) -> {
+            if (error == null) {
+                if (!fresh && result.object() == currentObject) {
+                    return fresh(r, attempt); // a no-op against the cached copy: confirm against etcd
+                }
+                attemptWarnings.messages().forEach(r.warnings()::add);
+                // a no-op answers with the stored object, whose tree other requests share: a copy goes out
+                return CompletableFuture.completedFuture(result.object() == currentObject
+                        ? new Written(registry.decode(current), null) : result);
+            }
+            Throwable cause = Futures.unwrap(error);
+            if (cause instanceof StorageException.Conflict lost) {
+                // someone else wrote first: re-apply the whole patch to the winner, which the failed transaction
+                // read (bounded, in case of a storm)
+                int next = fresh ? attempt + 1 : attempt;
+                return next > ResourceRegistry.MAX_PATCH_ATTEMPTS ? Futures.<Written>failed(registry.conflict(r.name()))
+                        : attempt(r, lost.current(), true, next);
+            }
+            return cause instanceof ApiException && !fresh ? fresh(r, attempt) : Futures.<Written>failed(cause);
+        }).thenCompose(Function.identity());
+    }
 
     /** Whether the first operation tests a resourceVersion newer than {@code cached}'s. */
     private static boolean testsNewerThan(ArrayNode ops, KeyValue cached) {
@@ -155,16 +176,5 @@ final class Patcher {
             }
         }
         return false;
-    }
-
-    /** A stale attempt's answer that a fresh one would give as well. */
-    private static final class Definitive extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient ApiException answer;
-
-        Definitive(ApiException answer) {
-            super(null, null, false, false);
-            this.answer = answer;
-        }
     }
 }

@@ -47,6 +47,7 @@ public final class ResourceRegistry {
     private final StoredForms forms;
     private final Getter getter;
     private final Creator creator;
+    private final Updater updater;
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -62,6 +63,7 @@ public final class ResourceRegistry {
         this.applier = new Applier(this, strategy, fields, clock);
         this.creator = new Creator(this, strategy, fields, names, clock);
         this.patcher = new Patcher(this, strategy);
+        this.updater = new Updater(this, strategy);
     }
 
     public ResourceDefinition definition() {
@@ -94,6 +96,11 @@ public final class ResourceRegistry {
         return creator;
     }
 
+    /** PUT: the replacements of objects. */
+    public Updater updater() {
+        return updater;
+    }
+
     public Applier applier() {
         return applier;
     }
@@ -104,35 +111,10 @@ public final class ResourceRegistry {
     }
 
 
-    /** PUT: replaces an existing object; never creates (404), requires its resourceVersion (422, then 409). */
-    public Written update(String namespace, String name, Body body, WriteOptions options, Warnings warnings) {
-        keys.checkName(name);
-        OptionChecks.write("UpdateOptions", options, false);
-        Strategy.Decoded decoded = strategy.decode(body.value(), body.duplicates(), options.fieldValidation(),
-                Strategy.Mode.BODY, warnings);
-        Namespaces.matchRequest(namespace, decoded.metadata());
-        Namespaces.matchName(name, decoded.metadata());
-        KeyValue current = read(namespace, name, "update");
-        String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
-        if (rv.isEmpty()) {
-            throw ApiException.invalid(resource().toString(), definition.group(), definition.plural(), name,
-                    List.of(FieldError.invalid("metadata.resourceVersion", new FieldError.GoLiteral("0x0"),
-                            "must be specified for an update")));
-        }
-        if (!rv.equals(Long.toString(current.modRevision()))) {
-            throw conflict(name);
-        }
-        try {
-            return write(namespace, name, decoded, current, options, true, warnings);
-        } catch (StorageException.Conflict e) {
-            throw conflict(name);
-        }
-    }
-
-    /** PATCH with a JSON or merge patch; see {@link Patcher}. */
-    public Written patch(String namespace, String name, PatchType type, JsonNode patch, WriteOptions options,
-            Warnings warnings) {
-        return patcher.patch(namespace, name, type, patch, options, warnings);
+    /** PATCH with a JSON or merge patch; see {@link Patcher#patchAsync}. */
+    public CompletionStage<Written> patchAsync(String namespace, String name, PatchType type, JsonNode patch,
+            WriteOptions options, Warnings warnings, Offload offload) {
+        return patcher.patchAsync(namespace, name, type, patch, options, warnings, offload);
     }
 
     /**
@@ -147,6 +129,17 @@ public final class ResourceRegistry {
     /** As above, with {@code current} already decoded (and not modified) by the caller: a large pool parses once. */
     Written write(String namespace, String name, Strategy.Decoded decoded, KeyValue current, ObjectNode old,
             WriteOptions options, boolean recordUpdate, Warnings warnings) {
+        return Futures.join(Futures.attempt(() -> writeAsync(namespace, name, decoded, current, old, options,
+                recordUpdate, warnings)));
+    }
+
+    /**
+     * {@link #write} up to the etcd write, whose completion completes the stage (on a storage thread): rules,
+     * validation and encoding run on the caller's thread and throw an API error at once. The stage fails with
+     * {@link StorageException.Conflict} for the caller to decide on, or an API error.
+     */
+    CompletionStage<Written> writeAsync(String namespace, String name, Strategy.Decoded decoded, KeyValue current,
+            ObjectNode old, WriteOptions options, boolean recordUpdate, Warnings warnings) {
         boolean dryRun = options.isDryRun();
         ObjectNode object = decoded.object();
         strategy.prepareForUpdate(object, old);
@@ -161,36 +154,44 @@ public final class ResourceRegistry {
         warn(object, warnings);
         String key = keys.key(namespace, name);
         ObjectNode metadata = decoded.metadata();
-        try {
-            if (metadata.has("deletionTimestamp") && MetaRules.strings(metadata.get("finalizers")).isEmpty()) {
-                // the last finalizer is gone from an object being deleted: delete it now
-                if (!dryRun) {
-                    long revision = store.delete(key, current.modRevision());
-                    metadata.put("resourceVersion", Long.toString(revision));
-                }
+        if (metadata.has("deletionTimestamp") && MetaRules.strings(metadata.get("finalizers")).isEmpty()) {
+            // the last finalizer is gone from an object being deleted: delete it now
+            if (dryRun) {
+                return CompletableFuture.completedFuture(new Written(object, null));
+            }
+            return mapped(store.deleteAsync(key, current.modRevision()).thenApply(revision -> {
+                metadata.put("resourceVersion", Long.toString(revision));
                 return new Written(object, null);
-            }
-            byte[] bytes = forms.encode(object);
-            if (Arrays.equals(bytes, current.value()) || dryRun) {
-                metadata.put("resourceVersion", Long.toString(current.modRevision()));
-                return new Written(Arrays.equals(bytes, current.value()) ? old : object, null);
-            }
-            byte[][] stored = {bytes};
-            long revision = recordUpdate
-                    ? Futures.join(withoutManagedFieldsIfTooLarge(object, bytes, b -> {
-                        stored[0] = b;
-                        return CompletableFuture.completedFuture(store.update(key, b, current.modRevision()));
-                    }))
-                    : store.update(key, bytes, current.modRevision());
+            }), name);
+        }
+        byte[] bytes = forms.encode(object);
+        boolean noOp = Arrays.equals(bytes, current.value());
+        if (noOp || dryRun) {
+            metadata.put("resourceVersion", Long.toString(current.modRevision()));
+            return CompletableFuture.completedFuture(new Written(noOp ? old : object, null));
+        }
+        byte[][] stored = {bytes};
+        CompletionStage<Long> written = recordUpdate
+                ? withoutManagedFieldsIfTooLarge(object, bytes, b -> {
+                    stored[0] = b;
+                    return store.updateAsync(key, b, current.modRevision());
+                })
+                : store.updateAsync(key, bytes, current.modRevision());
+        return mapped(written.thenApply(revision -> {
             forms.written(new KeyValue(key, stored[0], current.createRevision(), revision));
             metadata.put("resourceVersion", Long.toString(revision));
             byte[] response = StoredJson.withResourceVersion(stored[0], revision);
             return new Written(object, response == null ? null : new RawJson(response));
-        } catch (StorageException.Conflict e) {
-            throw e;
-        } catch (StorageException e) {
-            throw StorageErrors.interpret(e, resource(), "update", name);
-        }
+        }), name);
+    }
+
+    /** A write's failure as the API error, but a Conflict as it is: the caller retries or answers it. */
+    private <T> CompletionStage<T> mapped(CompletionStage<T> write, String name) {
+        return write.exceptionallyCompose(error -> {
+            Throwable cause = Futures.unwrap(error);
+            return Futures.failed(cause instanceof StorageException e && !(e instanceof StorageException.Conflict)
+                    ? StorageErrors.interpret(e, resource(), "update", name) : cause);
+        });
     }
 
     /**
@@ -206,6 +207,25 @@ public final class ResourceRegistry {
             }
             return Futures.failed(error);
         });
+    }
+
+    /**
+     * The consistent read of a write's starting point, without blocking where the store reads so, else on
+     * {@code blocking}; fails with the API error (404 when absent).
+     */
+    CompletionStage<KeyValue> readAsync(String namespace, String name, String operation,
+            java.util.concurrent.Executor blocking) {
+        String key = keys.key(namespace, name);
+        return Futures.attempt(() -> store.getAsync(key)
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> store.get(key), blocking)))
+                .handle((snapshot, error) -> {
+                    if (error != null) {
+                        Throwable cause = Futures.unwrap(error);
+                        throw cause instanceof StorageException e ? StorageErrors.interpret(e, resource(), operation, name)
+                                : cause instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(cause);
+                    }
+                    return snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name));
+                });
     }
 
     KeyValue read(String namespace, String name, String operation) {

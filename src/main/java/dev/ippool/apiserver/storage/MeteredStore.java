@@ -97,8 +97,22 @@ public final class MeteredStore implements Store {
     }
 
     @Override
+    public CompletionStage<Long> updateAsync(String key, byte[] value, long expectedModRevision) {
+        long start = System.nanoTime();
+        return backing.updateAsync(key, value, expectedModRevision)
+                .whenComplete((revision, error) -> record("update", key, start));
+    }
+
+    @Override
     public long delete(String key, long expectedModRevision) {
         return timed("delete", key, () -> backing.delete(key, expectedModRevision));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAsync(String key, long expectedModRevision) {
+        long start = System.nanoTime();
+        return backing.deleteAsync(key, expectedModRevision).whenComplete((revision, error) -> record("delete", key,
+                start));
     }
 
     @Override

@@ -81,6 +81,14 @@ public interface Store {
     long update(String key, byte[] value, long expectedModRevision);
 
     /**
+     * {@link #update} without blocking the caller, on the terms of {@link #createAsync}: the stage completes with
+     * the revision or fails with the same exceptions, unwrapped. This default updates on the caller's thread.
+     */
+    default CompletionStage<Long> updateAsync(String key, byte[] value, long expectedModRevision) {
+        return Futures.attempt(() -> CompletableFuture.completedFuture(update(key, value, expectedModRevision)));
+    }
+
+    /**
      * Deletes a key only if its modRevision is still {@code expectedModRevision}.
      *
      * @return the revision of the delete
@@ -88,6 +96,11 @@ public interface Store {
      * @throws StorageException.Conflict with the current value if the key was modified since
      */
     long delete(String key, long expectedModRevision);
+
+    /** {@link #delete} without blocking the caller, as {@link #updateAsync}. This default deletes on the caller's thread. */
+    default CompletionStage<Long> deleteAsync(String key, long expectedModRevision) {
+        return Futures.attempt(() -> CompletableFuture.completedFuture(delete(key, expectedModRevision)));
+    }
 
     /**
      * Watches every key under {@code prefix}, delivering each change with a revision greater than

@@ -119,13 +119,23 @@ class OwnWritesTest extends PrivateEtcd {
             assertThat(store.get(key).value().orElseThrow().value()).isEqualTo(large('b'));
             assertThat(calls).containsExactly(Map.entry("stamp", 1));
 
+            // the asynchronous update remembers its write as the blocking one does
+            long again = Futures.join(store.updateAsync(key, large('d'), updated));
+            KeyValue third = store.possiblyStale(key).orElseThrow();
+            assertThat(third.modRevision()).isEqualTo(again);
+            assertThat(third.createRevision()).isEqualTo(created);
+            assertThat(third.value()).isEqualTo(large('d'));
+            calls.clear();
+            assertThat(store.get(key).value().orElseThrow().value()).isEqualTo(large('d'));
+            assertThat(calls).containsExactly(Map.entry("stamp", 1));
+
             // written around this server: its own write is stale now, and a consistent read must not answer it
-            long around = etcdStore.update(key, large('c'), updated);
+            long around = etcdStore.update(key, large('c'), again);
             Snapshot current = store.get(key);
             assertThat(current.value().orElseThrow().modRevision()).isEqualTo(around);
             assertThat(current.value().orElseThrow().value()).isEqualTo(large('c'));
 
-            long deleted = store.delete(key, around);
+            long deleted = Futures.join(store.deleteAsync(key, around));
             assertThat(store.possiblyStale(key)).as("deleted by this server").isEmpty();
 
             watches.forEach(Delayed::release);

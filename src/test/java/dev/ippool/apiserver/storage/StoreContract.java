@@ -131,6 +131,36 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("asynchronous updates and deletes write as the blocking ones; a stale revision fails with Conflict "
+            + "and the winner, an absent key with NotFound, unwrapped and without writing")
+    void updateAndDeleteAsync() {
+        String key = prefix + "async-update";
+        long created = store().create(key, bytes("one"));
+        long updated = Futures.join(store().updateAsync(key, bytes("two"), created));
+        KeyValue kv = store().get(key).value().orElseThrow();
+        assertThat(kv.valueAsString()).isEqualTo("two");
+        assertThat(kv.createRevision()).isEqualTo(created);
+        assertThat(kv.modRevision()).isEqualTo(updated);
+        assertThatThrownBy(() -> Futures.join(store().updateAsync(key, bytes("three"), created)))
+                .isInstanceOfSatisfying(StorageException.Conflict.class, e -> {
+                    assertThat(e.current().valueAsString()).isEqualTo("two");
+                    assertThat(e.current().modRevision()).isEqualTo(updated);
+                });
+        assertThatThrownBy(() -> Futures.join(store().deleteAsync(key, created)))
+                .isInstanceOfSatisfying(StorageException.Conflict.class,
+                        e -> assertThat(e.current().modRevision()).isEqualTo(updated));
+        assertThat(store().get(key).value().orElseThrow().valueAsString()).isEqualTo("two");
+        long deleted = Futures.join(store().deleteAsync(key, updated));
+        assertThat(deleted).isGreaterThan(updated);
+        assertThat(store().get(key).value()).isEmpty();
+        assertThatThrownBy(() -> Futures.join(store().updateAsync(key, bytes("four"), updated)))
+                .isInstanceOf(StorageException.NotFound.class);
+        assertThatThrownBy(() -> Futures.join(store().deleteAsync(key, updated)))
+                .isInstanceOf(StorageException.NotFound.class);
+        assertThat(store().get(key).value()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a read without blocking, where the store gives one, reads what get reads, absent keys included")
     void getAsync() {
         long rev = store().create(prefix + "read", bytes("v"));

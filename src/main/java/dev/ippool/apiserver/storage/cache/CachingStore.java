@@ -150,7 +150,16 @@ public final class CachingStore implements Store, AutoCloseable {
 
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
-        long revision = backing.update(key, value, expectedModRevision);
+        return updated(key, value, expectedModRevision, backing.update(key, value, expectedModRevision));
+    }
+
+    @Override
+    public CompletionStage<Long> updateAsync(String key, byte[] value, long expectedModRevision) {
+        return backing.updateAsync(key, value, expectedModRevision)
+                .thenApply(revision -> updated(key, value, expectedModRevision, revision));
+    }
+
+    private long updated(String key, byte[] value, long expectedModRevision, long revision) {
         // the write replaced the version read at expectedModRevision: its creation revision is that version's
         cacheFor(key).map(c -> newest(c, key)).filter(kv -> kv.modRevision() == expectedModRevision)
                 .ifPresent(before -> recent.put(new KeyValue(key, value, before.createRevision(), revision)));
@@ -162,6 +171,14 @@ public final class CachingStore implements Store, AutoCloseable {
         long revision = backing.delete(key, expectedModRevision);
         recent.remove(key);
         return revision;
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAsync(String key, long expectedModRevision) {
+        return backing.deleteAsync(key, expectedModRevision).thenApply(revision -> {
+            recent.remove(key);
+            return revision;
+        });
     }
 
     @Override

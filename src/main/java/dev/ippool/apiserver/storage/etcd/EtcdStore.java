@@ -148,24 +148,46 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
         ByteSequence k = bytes(key);
-        return conditional(k, expectedModRevision, Op.put(k, wrap(value), PutOption.DEFAULT), "update");
+        return conditioned(key, await(conditional(k, expectedModRevision, Op.put(k, wrap(value), PutOption.DEFAULT)),
+                "update"));
+    }
+
+    /** One transaction, as {@link #update}, with the same deadline and errors. */
+    @Override
+    public CompletionStage<Long> updateAsync(String key, byte[] value, long expectedModRevision) {
+        ByteSequence k = bytes(key);
+        return deadline.then(conditional(k, expectedModRevision, Op.put(k, wrap(value), PutOption.DEFAULT))
+                .orTimeout(deadline.millis(), TimeUnit.MILLISECONDS), "update", r -> conditioned(key, r));
     }
 
     @Override
     public long delete(String key, long expectedModRevision) {
         ByteSequence k = bytes(key);
-        return conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT), "delete");
+        return conditioned(key, await(conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT)),
+                "delete"));
+    }
+
+    /** One transaction, as {@link #delete}, with the same deadline and errors. */
+    @Override
+    public CompletionStage<Long> deleteAsync(String key, long expectedModRevision) {
+        ByteSequence k = bytes(key);
+        return deadline.then(conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT))
+                .orTimeout(deadline.millis(), TimeUnit.MILLISECONDS), "delete", r -> conditioned(key, r));
     }
 
     /** Runs {@code then} only if the key's mod revision is still {@code expected}; else reads the winner. */
-    private long conditional(ByteSequence key, long expected, Op then, String operation) {
-        TxnResponse response = await(kv.txn()
+    private CompletableFuture<TxnResponse> conditional(ByteSequence key, long expected, Op then) {
+        return kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
                 .Then(then)
                 .Else(Op.get(key, GetOption.DEFAULT))
-                .commit(), operation);
+                .commit();
+    }
+
+    /** The revision of a conditional write, or the loss: Conflict with the winner, or NotFound. */
+    private long conditioned(String key, TxnResponse response) {
         if (!response.isSucceeded()) {
-            throw lost(key.toString(StandardCharsets.UTF_8), response);
+            throw lost(key, response);
         }
         return response.getHeader().getRevision();
     }
