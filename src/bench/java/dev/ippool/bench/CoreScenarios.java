@@ -132,6 +132,9 @@ final class CoreScenarios {
         Load.Outcome update = bed.http(1, "PATCH", w -> NS + "b2-update", "application/merge-patch+json",
                 w -> "{\"metadata\":{\"labels\":{\"n\":\"" + seq.incrementAndGet() + "\"}}}");
         results.add("B2-update-serial-p99", update.p99Millis(), "ms", 0, "<= 5 ms", update, update.p99Millis() <= 5);
+        Load.Outcome bareUpdate = bed.http(bare, 1, "PATCH", w -> "/p/b2-update", "application/json",
+                w -> Http.pool("b2-update-" + seq.incrementAndGet(), 1));
+        results.add("B2-ceiling-proxy-update-serial-p99", bareUpdate.p99Millis(), "ms", 0, "recorded", bareUpdate);
         removeCreated("b2-");
         bed.compactAndDefragment("B2");
     }

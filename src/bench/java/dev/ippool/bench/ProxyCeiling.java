@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * B1–B3's yardstick: what any HTTP front of etcd reaches on this machine with this load generator. A bare
  * Vert.x server, in its own JVM like the service, that turns a POST into the compare-create txn of B0's
- * {@code R_txn} (the body stored as is) and a GET into the linearizable get of {@code R_lget}, answering with the
- * stored bytes. No JSON, authentication, RBAC, audit, validation, managedFields or cache: B1, B2 and B3's
+ * {@code R_txn} (the body stored as is), a GET into the linearizable get of {@code R_lget}, and a PATCH into a get
+ * and a put conditional on it (the body stored as is), answering with the stored bytes. No JSON, authentication, RBAC, audit, validation, managedFields or cache: B1, B2 and B3's
  * consistent GET against it show how far the targets are from the cost of HTTP alone, and the service's figures
  * against it what the API adds.
  *
@@ -49,6 +49,22 @@ public final class ProxyCeiling {
                         answer(request, 200, r.getKvs().get(0).getValue().getBytes());
                     }
                 });
+                return;
+            }
+            if (request.method() == HttpMethod.PATCH) {
+                // an update as any front of etcd makes one: read the key, write it back conditional on that read
+                ByteSequence key = bytes("/bench-proxy" + request.path());
+                request.body().onSuccess(body -> kv.get(key).thenCompose(read -> kv.txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(read.getKvs().isEmpty() ? 0
+                                : read.getKvs().get(0).getModRevision())))
+                        .Then(Op.put(key, ByteSequence.from(body.getBytes()), PutOption.DEFAULT)).commit())
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                fail(request, e);
+                            } else {
+                                answer(request, r.isSucceeded() ? 200 : 409, body.getBytes());
+                            }
+                        }));
                 return;
             }
             request.body().onSuccess(body -> {

@@ -12,7 +12,6 @@ import dev.ippool.apiserver.registry.Offload;
 import dev.ippool.apiserver.registry.ResourceRegistry;
 import dev.ippool.apiserver.registry.Warnings;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -27,6 +26,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The resource paths under {@code /apis/{group}/{version}}: thin, no storage. Each method parses its options
@@ -35,13 +35,6 @@ import java.util.concurrent.CompletionStage;
  */
 @Path("/apis/{group}/{version}")
 public class ResourceEndpoints {
-
-    /**
-     * The largest stored object a GET answers on the event loop. Splicing and writing a few KB takes
-     * microseconds; a pool of tens of thousands of allocations is megabytes, and would hold up every other
-     * connection of that loop meanwhile.
-     */
-    static final int EVENT_LOOP_MAX_BYTES = 64 * 1024;
 
     private final Registries registries;
     private final BodyDecoder decoder;
@@ -82,7 +75,7 @@ public class ResourceEndpoints {
     /**
      * Runs on the event loop up to the etcd write, whose completion answers: a create then waits on no thread,
      * and pays no hand-off to a worker and back. dryRun (its existence check reads etcd) and bodies over
-     * {@link #EVENT_LOOP_MAX_BYTES} (decoding them would hold up the loop) run on a worker.
+     * {@link Continuations#EVENT_LOOP_MAX_BYTES} (decoding them would hold up the loop) run on a worker.
      */
     @POST
     @Path("namespaces/{namespace}/{plural}")
@@ -93,14 +86,16 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         WriteOptions options = writeOptions(query, headers);
         Warnings warnings = new Warnings();
-        if (options.isDryRun() || body.length > EVENT_LOOP_MAX_BYTES) {
-            return onWorker(() -> responses.respond(entry.views(), 201, entry.registry().creator().create(namespace,
+        if (options.isDryRun() || body.length > Continuations.EVENT_LOOP_MAX_BYTES) {
+            return Continuations.onWorker(() -> responses.respond(entry.views(), 201, entry.registry().creator().create(namespace,
                     decoder.object(contentType(headers), body), options, warnings), headers, query, warnings));
         }
+        Executor home = Continuations.home();
         var created = entry.registry().creator().createAsync(namespace, decoder.object(contentType(headers), body),
                 options, warnings);
         // Mutiny unwraps the CompletionException around a failed stage: the mappers see the API error itself
-        return Uni.createFrom().completionStage(created).map(object -> responses.respond(entry.views(), 201, object, headers, query, warnings));
+        return Continuations.answered(created, home).map(object -> responses.respond(entry.views(), 201, object, headers, query,
+                warnings));
     }
 
     /** kube's create handler ignores a name in the path: the body names the object. */
@@ -155,24 +150,24 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         String resourceVersion = query.string("resourceVersion");
         Getter getter = entry.registry().getter();
-        Optional<RawJson> now = getter.getNow(namespace, name, resourceVersion, EVENT_LOOP_MAX_BYTES);
+        Optional<RawJson> now = getter.getNow(namespace, name, resourceVersion, Continuations.EVENT_LOOP_MAX_BYTES);
         if (now.isPresent()) {
             return Uni.createFrom().item(responses.ok(entry.views(), now.get(), headers, query, null));
         }
+        Executor home = Continuations.home();
         Optional<CompletionStage<RawJson>> read = resourceVersion.isEmpty() ? getter.getAsync(namespace, name)
                 : Optional.empty();
         if (read.isPresent()) {
-            return Uni.createFrom().completionStage(read.get()).map(raw -> responses.ok(entry.views(), raw, headers,
+            return Continuations.answered(read.get(), home).map(raw -> responses.ok(entry.views(), raw, headers,
                     query, null));
         }
-        return onWorker(() -> responses.ok(entry.views(), getter.get(namespace, name, resourceVersion), headers,
+        return Continuations.onWorker(() -> responses.ok(entry.views(), getter.get(namespace, name, resourceVersion), headers,
                 query, null));
     }
 
     /**
-     * Runs on the event loop up to the etcd read, and from its completion up to the write, whose completion
-     * answers (see {@link #create}); a body over {@link #EVENT_LOOP_MAX_BYTES} is decoded on a worker, and the
-     * work on a stored object over it runs on one too.
+     * Runs on a worker, as every write that may be retried (see {@link Continuations#onWorkers}), and waits on
+     * no thread: the read and the write are asynchronous, each step after them resumes on a worker.
      */
     @PUT
     @Path("namespaces/{namespace}/{plural}/{name}")
@@ -183,15 +178,14 @@ public class ResourceEndpoints {
         Query query = new Query(uri.getQueryParameters());
         WriteOptions options = writeOptions(query, headers);
         Warnings warnings = new Warnings();
-        return decoded(body, () -> decoder.object(contentType(headers), body)).chain(object -> Uni.createFrom()
-                .completionStage(entry.registry().updater().updateAsync(namespace, name, object, options, warnings,
-                        offload())))
+        return Continuations.onWorkers(() -> decoder.object(contentType(headers), body), (object, offload) -> entry
+                .registry().updater().updateAsync(namespace, name, object, options, warnings, offload))
                 .map(written -> responses.ok(entry.views(), written.body(), headers, query, warnings));
     }
 
     /**
-     * JSON and merge patches run as {@link #update} does, starting from the watch cache's copy, so Whereabouts'
-     * allocation loop waits on no thread. Server-side apply runs on a worker.
+     * JSON and merge patches run as {@link #update} does, starting from the watch cache's copy (kube's
+     * GuaranteedUpdate), and wait on no thread. Server-side apply runs on a worker, blocking.
      */
     @PATCH
     @Path("namespaces/{namespace}/{plural}/{name}")
@@ -204,7 +198,7 @@ public class ResourceEndpoints {
         WriteOptions options = writeOptions(query, headers);
         Warnings warnings = new Warnings();
         if (mediaType.equals("application/apply-patch+yaml")) {
-            return onWorker(() -> {
+            return Continuations.onWorker(() -> {
                 var applied = entry.registry().applier().apply(namespace, name, decoder.apply(body), options,
                         warnings);
                 return responses.respond(entry.views(), applied.created() ? 201 : 200, applied.object(), headers,
@@ -218,16 +212,9 @@ public class ResourceEndpoints {
                     "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         };
         decoder.checkSize(body.length);
-        return decoded(body, () -> decoder.patch(body)).chain(patch -> Uni.createFrom().completionStage(
-                entry.registry().patchAsync(namespace, name, type, patch, options, warnings, offload())))
+        return Continuations.onWorkers(() -> decoder.patch(body), (patch, offload) -> entry.registry()
+                .patchAsync(namespace, name, type, patch, options, warnings, offload))
                 .map(written -> responses.ok(entry.views(), written.body(), headers, query, warnings));
-    }
-
-    /** A body decoded here, or on a worker if it is over {@link #EVENT_LOOP_MAX_BYTES}. */
-    private static <T> Uni<T> decoded(byte[] body, java.util.function.Supplier<T> decode) {
-        Uni<T> decoded = Uni.createFrom().item(decode);
-        return body.length > EVENT_LOOP_MAX_BYTES ? decoded.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                : decoded;
     }
 
     @DELETE
@@ -258,16 +245,6 @@ public class ResourceEndpoints {
         ListOptions options = query.listOptions();
         var result = entry.lister().list(namespace, options);
         return responses.ok(entry.views(), entry.lister().toListBytes(result), headers, query, null);
-    }
-
-    /** What an asynchronous verb may not do on the event loop or a storage thread goes to the worker pool. */
-    private static Offload offload() {
-        return new Offload(Infrastructure.getDefaultWorkerPool(), EVENT_LOOP_MAX_BYTES);
-    }
-
-    /** {@code answer} run on the worker pool, for a request that blocks. */
-    private static Uni<Response> onWorker(java.util.function.Supplier<Response> answer) {
-        return Uni.createFrom().item(answer).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private DeleteOptions deleteOptions(Query query, HttpHeaders headers, byte[] body) {

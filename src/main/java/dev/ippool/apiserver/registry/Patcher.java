@@ -29,9 +29,10 @@ final class Patcher {
      * again to the new state, {@code test} operations included, so a stale {@code test} of resourceVersion
      * becomes 422 (which Whereabouts retries) and never a 409 (which it does not).
      *
-     * <p>One asynchronous chain: each attempt runs where the previous step completed (the caller's thread, then a
-     * storage thread), up to its conditional write; reads that block and objects over the offload's bound go to
-     * its executor. A bad request throws at once; the stage fails with the API error.
+     * <p>One asynchronous chain: the first attempt runs on the caller's thread up to its conditional write, and
+     * each later one where the offload resumes after the storage call that preceded it; reads that block and
+     * objects over the offload's bound go to its blocking executor. A bad request throws at once; the stage fails
+     * with the API error.
      */
     CompletionStage<Written> patchAsync(String namespace, String name, ResourceRegistry.PatchType type,
             JsonNode patch, WriteOptions options, Warnings warnings, Offload offload) {
@@ -39,15 +40,20 @@ final class Patcher {
         OptionChecks.write("PatchOptions", options, false);
         ArrayNode ops = type == ResourceRegistry.PatchType.JSON_PATCH ? Patches.parseJsonPatch(patch) : null;
         Request request = new Request(namespace, name, type, patch, ops, options, warnings, offload);
-        // kube's GuaranteedUpdate with cachedExistingObject: the first attempt starts from the watch cache's copy
-        // (no etcd read); if that copy was stale the conditional write fails, and any failure or no-op seen on
-        // it is re-checked against a fresh read before it is reported
-        KeyValue cached = options.isDryRun() ? null : registry.possiblyStale(namespace, name).orElse(null);
-        if (cached == null || testsNewerThan(ops, cached)) {
-            // nothing cached, or the client read a newer revision than the cache holds: go to etcd straight away
-            return fresh(request, 1);
+        if (options.isDryRun()) {
+            return fresh(request, 1); // writes nothing: no turn to wait for, and no cached copy to start from
         }
-        return attempt(request, cached, false, 1);
+        return registry.turns().take(registry.keys().key(namespace, name), offload.resume(), () -> {
+            // kube's GuaranteedUpdate with cachedExistingObject: the first attempt starts from the watch cache's
+            // copy (no etcd read); if that copy was stale the conditional write fails, and any failure or no-op
+            // seen on it is re-checked against a fresh read before it is reported
+            KeyValue cached = registry.possiblyStale(namespace, name).orElse(null);
+            if (cached == null || testsNewerThan(ops, cached)) {
+                // nothing cached, or the client read a newer revision than the cache holds: go to etcd at once
+                return fresh(request, 1);
+            }
+            return attempt(request, cached, false, 1);
+        });
     }
 
     /** One PATCH request, as every attempt needs it. */
@@ -57,7 +63,7 @@ final class Patcher {
 
     private CompletionStage<Written> fresh(Request r, int attempt) {
         return registry.readAsync(r.namespace(), r.name(), "get", r.offload().blocking())
-                .thenCompose(current -> attempt(r, current, true, attempt));
+                .thenCompose(current -> r.offload().resumed(() -> attempt(r, current, true, attempt)));
     }
 
     /** An attempt on {@code current}, moved to the offload's executor if the object is large. */
@@ -120,7 +126,7 @@ final class Patcher {
                 // read (bounded, in case of a storm)
                 int next = fresh ? attempt + 1 : attempt;
                 return next > ResourceRegistry.MAX_PATCH_ATTEMPTS ? Futures.<Written>failed(registry.conflict(r.name()))
-                        : attempt(r, lost.current(), true, next);
+                        : r.offload().resumed(() -> attempt(r, lost.current(), true, next));
             }
             return cause instanceof ApiException && !fresh ? fresh(r, attempt) : Futures.<Written>failed(cause);
         }).thenCompose(Function.identity());

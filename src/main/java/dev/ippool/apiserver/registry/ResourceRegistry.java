@@ -48,6 +48,7 @@ public final class ResourceRegistry {
     private final Getter getter;
     private final Creator creator;
     private final Updater updater;
+    private final KeyTurns turns = new KeyTurns();
 
     public ResourceRegistry(ResourceDefinition definition, Store store, Codec codec, Names names, Clock clock,
             String keyPrefix) {
@@ -80,6 +81,11 @@ public final class ResourceRegistry {
 
     Store store() {
         return store;
+    }
+
+    /** This server's read-modify-writes, one key at a time (see {@link KeyTurns}). */
+    KeyTurns turns() {
+        return turns;
     }
 
     Codec codec() {

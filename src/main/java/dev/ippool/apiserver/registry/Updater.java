@@ -33,8 +33,9 @@ public final class Updater {
         Namespaces.matchRequest(namespace, decoded.metadata());
         Namespaces.matchName(name, decoded.metadata());
         String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
-        return registry.readAsync(namespace, name, "update", offload.blocking())
-                .thenCompose(current -> offload.sized(current.value().length, () -> {
+        return registry.turns().take(registry.keys().key(namespace, name), offload.resume(), () -> registry
+                .readAsync(namespace, name, "update", offload.blocking())
+                .thenCompose(current -> offload.resumed(() -> offload.sized(current.value().length, () -> {
                     if (rv.isEmpty()) {
                         throw ApiException.invalid(registry.resource().toString(), registry.definition().group(),
                                 registry.definition().plural(), name, List.of(FieldError.invalid(
@@ -46,8 +47,8 @@ public final class Updater {
                     }
                     return registry.writeAsync(namespace, name, decoded, current, registry.decode(current), options,
                             true, warnings);
-                }))
+                })))
                 .exceptionallyCompose(error -> Futures.failed(Futures.unwrap(error) instanceof StorageException.Conflict
-                        ? registry.conflict(name) : error));
+                        ? registry.conflict(name) : error)));
     }
 }

@@ -9,12 +9,13 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * {@link RaceTest}'s races with every attempt handed to the offload executor, as a large pool's are (a bound of 0
- * bytes makes each pool large): the chain moves between the caller, etcd's completion threads and the executor.
+ * bytes makes each pool large), and every step after etcd's answer resumed on it, as on a request's event loop:
+ * the chain moves between the caller, etcd's completion threads and the executor.
  */
 class RaceAsyncTest extends RaceTest {
 
     private final AtomicInteger offloaded = new AtomicInteger();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "home"));
 
     @AfterEach
     void offloadedEveryTime() {
@@ -24,9 +25,10 @@ class RaceAsyncTest extends RaceTest {
 
     @Override
     Offload offload() {
-        return new Offload(task -> {
+        java.util.concurrent.Executor counted = task -> {
             offloaded.incrementAndGet();
             executor.execute(task);
-        }, 0);
+        };
+        return new Offload(counted, 0, counted);
     }
 }

@@ -39,6 +39,8 @@ class RaceTest extends PrivateEtcd {
         final AtomicReference<Runnable> interloper = new AtomicReference<>();
         /** What a lagging watch cache would hand out as the first attempt's state (null: nothing cached). */
         final AtomicReference<KeyValue> cached = new AtomicReference<>();
+        /** The thread each asynchronous update was issued from. */
+        final List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public java.util.Optional<KeyValue> possiblyStale(String key) {
@@ -76,6 +78,7 @@ class RaceTest extends PrivateEtcd {
         @Override
         public java.util.concurrent.CompletionStage<Long> updateAsync(String key, byte[] value,
                 long expectedModRevision) {
+            writers.add(Thread.currentThread().getName());
             Runnable r = interloper.getAndSet(null);
             return java.util.concurrent.CompletableFuture.runAsync(r != null ? r : () -> { })
                     .thenCompose(v -> etcdStore.updateAsync(key, value, expectedModRevision));
@@ -125,15 +128,19 @@ class RaceTest extends PrivateEtcd {
     }
 
     private final java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newCachedThreadPool();
+    /** The caller's own thread, as a request's event loop is: what follows etcd's answers must run there. */
+    final java.util.concurrent.ExecutorService home = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> new Thread(r, "home"));
 
     @org.junit.jupiter.api.AfterEach
     void stopBlocking() {
         blocking.shutdownNow();
+        home.shutdownNow();
     }
 
     /** Where the verbs offload to: here only what blocks, as a worker pool takes it. */
     Offload offload() {
-        return new Offload(blocking, Integer.MAX_VALUE);
+        return new Offload(blocking, Integer.MAX_VALUE, home);
     }
 
     private Written patch(ResourceRegistry.PatchType type, com.fasterxml.jackson.databind.JsonNode body) {
@@ -141,7 +148,8 @@ class RaceTest extends PrivateEtcd {
     }
 
     @Test
-    @DisplayName("a patch without a resourceVersion test is re-applied to the winner's state and lands")
+    @DisplayName("a patch without a resourceVersion test is re-applied to the winner's state and lands, the retry"
+            + " back on the caller's thread rather than etcd's")
     void patchReapplied() throws Exception {
         createPool();
         store.interloper.set(otherWriterAdds("7"));
@@ -150,6 +158,8 @@ class RaceTest extends PrivateEtcd {
         assertThat(result.path("spec").path("allocations").has("7")).isTrue();
         assertThat(result.path("spec").path("allocations").path("1").path("id").asText()).isEqualTo("mine");
         assertThat(store.interloper.get()).isNull();
+        assertThat(store.writers).hasSize(2);
+        assertThat(store.writers.get(1)).as("the retry's write, after etcd answered Conflict").isEqualTo("home");
     }
 
     @Test

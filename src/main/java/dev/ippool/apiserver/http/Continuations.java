@@ -1,0 +1,64 @@
+package dev.ippool.apiserver.http;
+
+import dev.ippool.apiserver.registry.Offload;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Which thread the resources' work runs on. A request starts on its event loop. etcd's answers all arrive on
+ * jetcd's one event loop, which must stay free for etcd's traffic and the watch stream: what follows an answer
+ * goes back to the request's event loop (a GET, a POST) or to a worker (a PUT, a PATCH). What blocks or is large
+ * goes to the worker pool.
+ */
+final class Continuations {
+
+    /**
+     * The largest stored object or request body a GET or POST works on in an event loop. Splicing and writing a
+     * few KB takes microseconds; a pool of tens of thousands of allocations is megabytes, and would hold up every
+     * other connection of that loop meanwhile.
+     */
+    static final int EVENT_LOOP_MAX_BYTES = 64 * 1024;
+
+    private Continuations() {
+    }
+
+    /** The calling request's event loop, taken while on it; on any other thread, that thread. */
+    static Executor home() {
+        Context context = Vertx.currentContext();
+        return context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+    }
+
+    /**
+     * A write that may be retried, run on workers: {@code decode} the body, then {@code verb} it with an offload
+     * that resumes on the worker pool, where its answer is delivered too. Nothing waits for etcd on a thread.
+     *
+     * <p>Not on the event loop, unlike a POST: a retry storm on one key (B5's 100 writes/s to one pool, each
+     * delivered to 1,000 watchers) re-applies every losing write, and on the event loops that work queued behind
+     * the watch frames they also write (answers took minutes; on workers, seconds), where the OS shares the
+     * cores between the two.
+     */
+    static <B, T> Uni<T> onWorkers(Supplier<B> decode, BiFunction<B, Offload, CompletionStage<T>> verb) {
+        Executor workers = Infrastructure.getDefaultWorkerPool();
+        Offload offload = new Offload(workers, Integer.MAX_VALUE, workers);
+        return Uni.createFrom().item(decode).runSubscriptionOn(workers)
+                .chain(body -> answered(verb.apply(body, offload), workers));
+    }
+
+    /** The result of an etcd call, delivered {@code home} unless it is there already. */
+    static <T> Uni<T> answered(CompletionStage<T> stage, Executor home) {
+        Uni<T> uni = Uni.createFrom().completionStage(stage);
+        return stage.toCompletableFuture().isDone() ? uni : uni.emitOn(home);
+    }
+
+    /** {@code answer} run on the worker pool, for a request that blocks. */
+    static Uni<Response> onWorker(Supplier<Response> answer) {
+        return Uni.createFrom().item(answer).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
