@@ -43,6 +43,12 @@ final class Patcher {
         if (options.isDryRun()) {
             return fresh(request, 1); // writes nothing: no turn to wait for, and no cached copy to start from
         }
+        KeyValue early = registry.possiblyStale(namespace, name).orElse(null);
+        if (early != null && failsLeadingResourceVersionTest(ops, early) && staleTest(ops, early)) {
+            // a leading test of a resourceVersion older than this server has seen fails whenever its turn comes:
+            // no turn (a round of Whereabouts' allocators would otherwise queue all its losers behind the winner)
+            return existsThen(request, Patches.patchRejected());
+        }
         return registry.turns().take(registry.keys().key(namespace, name), offload.resume(), () -> {
             // kube's GuaranteedUpdate with cachedExistingObject: the first attempt starts from the watch cache's
             // copy (no etcd read); if that copy was stale the conditional write fails, and any failure or no-op
@@ -53,7 +59,17 @@ final class Patcher {
                 return fresh(request, 1);
             }
             return attempt(request, cached, false, 1);
-        });
+        }).exceptionallyCompose(error -> Futures.unwrap(error) instanceof Rejected rejected
+                ? existsThen(request, rejected.answer) : Futures.failed(error));
+    }
+
+    /**
+     * {@code answer} for a patch whose resourceVersion test fails against etcd's state too (the client's version
+     * is older than a copy this server has seen): only whether the object still exists (404) needs etcd.
+     */
+    private CompletionStage<Written> existsThen(Request r, ApiException answer) {
+        return registry.readAsync(r.namespace(), r.name(), "get", r.offload().blocking())
+                .thenCompose(exists -> Futures.failed(answer));
     }
 
     /** One PATCH request, as every attempt needs it. */
@@ -86,9 +102,8 @@ final class Patcher {
         } catch (ApiException e) {
             if (!fresh && staleTest(r.ops(), current)) {
                 // the client tested a resourceVersion older than even the cached copy: it fails against etcd's
-                // state too, so only whether the object still exists (404) needs etcd
-                return registry.readAsync(r.namespace(), r.name(), "get", r.offload().blocking())
-                        .thenCompose(exists -> Futures.failed(e));
+                // state too; the turn ends here, and whether the object still exists is read after it
+                return Futures.failed(new Rejected(e));
             }
             return fresh ? Futures.failed(e) : fresh(r, attempt);
         }
@@ -182,5 +197,16 @@ final class Patcher {
             }
         }
         return false;
+    }
+
+    /** A stale attempt's answer that a fresh one would give as well, once the object is known to exist. */
+    private static final class Rejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient ApiException answer;
+
+        Rejected(ApiException answer) {
+            super(null, null, false, false);
+            this.answer = answer;
+        }
     }
 }

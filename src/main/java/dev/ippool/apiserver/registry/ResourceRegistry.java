@@ -8,7 +8,6 @@ import dev.ippool.apiserver.api.FieldError;
 import dev.ippool.apiserver.api.GroupResource;
 import dev.ippool.apiserver.api.RawJson;
 import dev.ippool.apiserver.api.ResourceDefinition;
-import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.registry.fields.FieldManager;
 import dev.ippool.apiserver.registry.fields.Structure;
@@ -26,7 +25,9 @@ import java.util.function.Function;
 
 /**
  * The verbs on single objects of one resource, generic over its {@link ResourceDefinition}: kube's
- * {@code registry/generic/registry/store.go} for create, get, update and patch. Blocking; call from a worker.
+ * {@code registry/generic/registry/store.go}. The verbs live in their own classes ({@link Getter}, {@link Creator},
+ * {@link Updater}, {@link Patcher}, {@link Applier}); this one holds what they share, above all the tail of every
+ * update ({@link #writeAsync}). Methods without {@code Async} block: call them from a worker.
  */
 public final class ResourceRegistry {
 
