@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 final class Continuations {
 
     /**
-     * The largest stored object or request body a GET or POST works on in an event loop. Splicing and writing a
+     * The largest stored object or request body a GET or POST works on in an event loop (PUT and PATCH run on
+     * workers). Splicing and writing a
      * few KB takes microseconds; a pool of tens of thousands of allocations is megabytes, and would hold up every
      * other connection of that loop meanwhile.
      */
@@ -46,7 +47,7 @@ final class Continuations {
      */
     static <B, T> Uni<T> onWorkers(Supplier<B> decode, BiFunction<B, Offload, CompletionStage<T>> verb) {
         Executor workers = Infrastructure.getDefaultWorkerPool();
-        Offload offload = new Offload(workers, Integer.MAX_VALUE, workers);
+        Offload offload = new Offload(workers, workers);
         return Uni.createFrom().item(decode).runSubscriptionOn(workers)
                 .chain(body -> answered(verb.apply(body, offload), workers));
     }

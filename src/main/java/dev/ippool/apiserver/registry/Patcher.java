@@ -30,9 +30,8 @@ final class Patcher {
      * becomes 422 (which Whereabouts retries) and never a 409 (which it does not).
      *
      * <p>One asynchronous chain: the first attempt runs on the caller's thread up to its conditional write, and
-     * each later one where the offload resumes after the storage call that preceded it; reads that block and
-     * objects over the offload's bound go to its blocking executor. A bad request throws at once; the stage fails
-     * with the API error.
+     * each later one where the offload resumes after the storage call that preceded it; reads that block go to
+     * its blocking executor. A bad request throws at once; the stage fails with the API error.
      */
     CompletionStage<Written> patchAsync(String namespace, String name, ResourceRegistry.PatchType type,
             JsonNode patch, WriteOptions options, Warnings warnings, Offload offload) {
@@ -82,9 +81,9 @@ final class Patcher {
                 .thenCompose(current -> r.offload().resumed(() -> attempt(r, current, true, attempt)));
     }
 
-    /** An attempt on {@code current}, moved to the offload's executor if the object is large. */
+    /** An attempt on {@code current}, whose failure before its write is a failed stage. */
     private CompletionStage<Written> attempt(Request r, KeyValue current, boolean fresh, int attempt) {
-        return r.offload().sized(current.value().length, () -> attemptHere(r, current, fresh, attempt));
+        return Futures.attempt(() -> attemptHere(r, current, fresh, attempt));
     }
 
     private CompletionStage<Written> attemptHere(Request r, KeyValue current, boolean fresh, int attempt) {

@@ -35,7 +35,7 @@ public final class Updater {
         String rv = MetaRules.text(decoded.metadata(), "resourceVersion");
         return registry.turns().take(registry.keys().key(namespace, name), offload.resume(), () -> registry
                 .readAsync(namespace, name, "update", offload.blocking())
-                .thenCompose(current -> offload.resumed(() -> offload.sized(current.value().length, () -> {
+                .thenCompose(current -> offload.resumed(() -> {
                     if (rv.isEmpty()) {
                         throw ApiException.invalid(registry.resource().toString(), registry.definition().group(),
                                 registry.definition().plural(), name, List.of(FieldError.invalid(
@@ -47,7 +47,7 @@ public final class Updater {
                     }
                     return registry.writeAsync(namespace, name, decoded, current, registry.decode(current), options,
                             true, warnings);
-                })))
+                }))
                 .exceptionallyCompose(error -> Futures.failed(Futures.unwrap(error) instanceof StorageException.Conflict
                         ? registry.conflict(name) : error)));
     }

@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * {@link RaceTest}'s races with every attempt handed to the offload executor, as a large pool's are (a bound of 0
- * bytes makes each pool large), and every step after etcd's answer resumed on it, as on a request's event loop:
- * the chain moves between the caller, etcd's completion threads and the executor.
+ * {@link RaceTest}'s races with blocking reads and every step after etcd's answer on one counting executor, as a
+ * worker pool takes them: the chain moves between the caller, etcd's completion threads and the executor.
  */
 class RaceAsyncTest extends RaceTest {
 
@@ -20,7 +19,7 @@ class RaceAsyncTest extends RaceTest {
     @AfterEach
     void offloadedEveryTime() {
         executor.shutdownNow();
-        assertThat(offloaded.get()).as("attempts ran on the offload executor").isPositive();
+        assertThat(offloaded.get()).as("steps ran on the offload executor").isPositive();
     }
 
     @Override
@@ -29,6 +28,6 @@ class RaceAsyncTest extends RaceTest {
             offloaded.incrementAndGet();
             executor.execute(task);
         };
-        return new Offload(counted, 0, counted);
+        return new Offload(counted, counted);
     }
 }

@@ -140,7 +140,7 @@ class RaceTest extends PrivateEtcd {
 
     /** Where the verbs offload to: here only what blocks, as a worker pool takes it. */
     Offload offload() {
-        return new Offload(blocking, Integer.MAX_VALUE, home);
+        return new Offload(blocking, home);
     }
 
     private Written patch(ResourceRegistry.PatchType type, com.fasterxml.jackson.databind.JsonNode body) {
