@@ -2,10 +2,8 @@ package dev.ippool.apiserver.registry;
 
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.RawJson;
-import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.Snapshot;
-import dev.ippool.apiserver.storage.StorageException;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -58,10 +56,8 @@ public final class Getter {
      */
     public Optional<CompletionStage<RawJson>> getAsync(String namespace, String name) {
         registry.keys().checkName(name);
-        return registry.store().getAsync(registry.keys().key(namespace, name)).map(read -> read
-                .exceptionallyCompose(error -> Futures.failed(Futures.unwrap(error) instanceof StorageException e
-                        ? StorageErrors.interpret(e, registry.resource(), "get", name) : error))
-                .thenApply(snapshot -> encoded(name, snapshot)));
+        return registry.store().getAsync(registry.keys().key(namespace, name)).map(read -> StorageErrors
+                .interpreted(read, registry.resource(), "get", name).thenApply(snapshot -> encoded(name, snapshot)));
     }
 
     private RawJson encoded(String name, Snapshot snapshot) {

@@ -166,10 +166,10 @@ public final class ResourceRegistry {
             if (dryRun) {
                 return CompletableFuture.completedFuture(new Written(object, null));
             }
-            return mapped(store.deleteAsync(key, current.modRevision()).thenApply(revision -> {
+            return StorageErrors.interpreted(store.deleteAsync(key, current.modRevision()).thenApply(revision -> {
                 metadata.put("resourceVersion", Long.toString(revision));
                 return new Written(object, null);
-            }), name);
+            }), resource(), "update", name);
         }
         byte[] bytes = forms.encode(object);
         boolean noOp = Arrays.equals(bytes, current.value());
@@ -184,22 +184,14 @@ public final class ResourceRegistry {
                     return store.updateAsync(key, b, current.modRevision());
                 })
                 : store.updateAsync(key, bytes, current.modRevision());
-        return mapped(written.thenApply(revision -> {
+        return StorageErrors.interpreted(written.thenApply(revision -> {
             forms.written(new KeyValue(key, stored[0], current.createRevision(), revision));
             metadata.put("resourceVersion", Long.toString(revision));
             byte[] response = StoredJson.withResourceVersion(stored[0], revision);
             return new Written(object, response == null ? null : new RawJson(response));
-        }), name);
+        }), resource(), "update", name);
     }
 
-    /** A write's failure as the API error, but a Conflict as it is: the caller retries or answers it. */
-    private <T> CompletionStage<T> mapped(CompletionStage<T> write, String name) {
-        return write.exceptionallyCompose(error -> {
-            Throwable cause = Futures.unwrap(error);
-            return Futures.failed(cause instanceof StorageException e && !(e instanceof StorageException.Conflict)
-                    ? StorageErrors.interpret(e, resource(), "update", name) : cause);
-        });
-    }
 
     /**
      * kube's create, update and non-apply patch retry once without managedFields when storage refuses the
@@ -223,16 +215,9 @@ public final class ResourceRegistry {
     CompletionStage<KeyValue> readAsync(String namespace, String name, String operation,
             java.util.concurrent.Executor blocking) {
         String key = keys.key(namespace, name);
-        return Futures.attempt(() -> store.getAsync(key)
-                .orElseGet(() -> CompletableFuture.supplyAsync(() -> store.get(key), blocking)))
-                .handle((snapshot, error) -> {
-                    if (error != null) {
-                        Throwable cause = Futures.unwrap(error);
-                        throw cause instanceof StorageException e ? StorageErrors.interpret(e, resource(), operation, name)
-                                : cause instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(cause);
-                    }
-                    return snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name));
-                });
+        return StorageErrors.interpreted(Futures.attempt(() -> store.getAsync(key)
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> store.get(key), blocking))), resource(), operation,
+                name).thenApply(snapshot -> snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name)));
     }
 
     KeyValue read(String namespace, String name, String operation) {

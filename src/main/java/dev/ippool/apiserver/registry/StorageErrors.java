@@ -5,8 +5,10 @@ import dev.ippool.apiserver.api.GroupResource;
 import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.api.StatusCause;
 import dev.ippool.apiserver.api.StatusDetails;
+import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.StorageException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The one place where storage failures become API errors, per verb, as kube's
@@ -58,6 +60,19 @@ final class StorageErrors {
     }
 
     /** 504 Timeout with the ResourceVersionTooLarge cause that client-go's reflector looks for. */
+    /**
+     * {@code stage} failing with {@link #interpret}'s API error instead of a storage error; a
+     * {@link StorageException.Conflict} stays as it is, for the update path to retry or answer.
+     */
+    static <T> CompletionStage<T> interpreted(CompletionStage<T> stage, GroupResource resource, String operation,
+            String name) {
+        return stage.exceptionallyCompose(error -> {
+            Throwable cause = Futures.unwrap(error);
+            return Futures.failed(cause instanceof StorageException e && !(e instanceof StorageException.Conflict)
+                    ? interpret(e, resource, operation, name) : cause);
+        });
+    }
+
     static ApiException tooLargeResourceVersion(long requested, long current) {
         return new ApiException(Status.failure(504, "Timeout",
                 "Timeout: Too large resource version: " + requested + ", current: " + current,
