@@ -5,6 +5,7 @@ import dev.ippool.apiserver.security.Guard;
 import dev.ippool.apiserver.security.Rbac;
 import dev.ippool.apiserver.security.Reloading;
 import dev.ippool.apiserver.security.TokenFile;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -13,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,13 +34,14 @@ public class SecurityProducer {
 
     @Produces
     @Singleton
-    Guard guard(IppoolConfig config, Codec codec) {
+    Guard guard(IppoolConfig config, Codec codec, MeterRegistry meters) {
         IppoolConfig.Auth auth = config.auth();
         long interval = auth.reloadInterval().toMillis();
         Reloading<TokenFile> tokens = auth.tokenFile().map(f -> new Reloading<>(Path.of(f), TokenFile::parse,
-                reloader, interval)).orElse(null);
+                reloader, interval, counted(meters, "tokens"))).orElse(null);
         Reloading<Rbac> rbac = auth.rbacFile().map(f -> new Reloading<>(Path.of(f),
-                text -> Rbac.parse(text, codec.yamlMapper()), reloader, interval)).orElse(null);
+                text -> Rbac.parse(text, codec.yamlMapper()), reloader, interval, counted(meters, "rbac")))
+                .orElse(null);
         List<X509Certificate> clientCas = config.tls().clientCaFile().map(SecurityProducer::certificates)
                 .orElse(List.of());
         List<X509Certificate> proxyCas = auth.requestheaderClientCa().map(SecurityProducer::certificates)
@@ -61,6 +64,12 @@ public class SecurityProducer {
         return new Guard(tokens == null ? null : tokens::get, rbac == null ? null : rbac::get,
                 auth.allowAnonymous(), clientCas, proxyCas,
                 new java.util.HashSet<>(auth.requestheaderAllowedNames().orElse(List.of())));
+    }
+
+    /** {@code ippool_auth_file_reloads_total{file, result}}: a file that stopped parsing is otherwise silent. */
+    private static Consumer<Reloading.Outcome> counted(MeterRegistry meters, String file) {
+        return outcome -> meters.counter("ippool.auth.file.reloads", "file", file,
+                "result", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
     private static List<X509Certificate> certificates(String pemFile) {

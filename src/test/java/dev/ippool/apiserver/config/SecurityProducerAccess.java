@@ -10,6 +10,6 @@ public final class SecurityProducerAccess {
     }
 
     public static Guard guard(IppoolConfig config, Codec codec) {
-        return new SecurityProducer().guard(config, codec);
+        return new SecurityProducer().guard(config, codec, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 }

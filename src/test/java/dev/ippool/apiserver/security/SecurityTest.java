@@ -212,7 +212,7 @@ class SecurityTest {
     }
 
     @Test
-    @DisplayName("token and RBAC files are reloaded when they change")
+    @DisplayName("token and RBAC files are reloaded when they change; an invalid one keeps the previous in force")
     void reloads() throws Exception {
         as("dave-token").get(pools("team-d")).then().statusCode(401);
         Files.writeString(DIR.resolve("tokens.csv"), TOKENS + "dave-token,dave,5\n");
@@ -227,11 +227,25 @@ class SecurityTest {
                 - {kind: User, name: dave}
                 """);
         assertThat(eventually(10, () -> as("dave-token").get(pools("team-d")).statusCode() == 200)).isTrue();
+        double invalid = reloads("tokens", "invalid");
         Files.writeString(DIR.resolve("tokens.csv"), "not,enough\n");
-        // an invalid file keeps the previous one in force
+        // wait until the service has read the invalid file and refused it, then dave must still be in
+        assertThat(eventually(10, () -> reloads("tokens", "invalid") == invalid + 1)).isTrue();
         as("dave-token").get(pools("team-d")).then().statusCode(200);
         Files.writeString(DIR.resolve("tokens.csv"), TOKENS);
         assertThat(eventually(10, () -> as("dave-token").get(pools("team-d")).statusCode() == 401)).isTrue();
+        assertThat(reloads("tokens", "loaded")).isGreaterThanOrEqualTo(2);
+        assertThat(reloads("rbac", "loaded")).isGreaterThanOrEqualTo(1);
+    }
+
+    /** {@code ippool_auth_file_reloads_total} for a file and result; 0 before the first one (no series yet). */
+    private static double reloads(String file, String result) {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+        String series = "ippool_auth_file_reloads_total{file=\"" + file + "\",result=\"" + result + "\"}";
+        return as("admin-token").port(port).get("/metrics").then().statusCode(200).extract().asString()
+                .replace(",}", "}").lines().filter(l -> l.startsWith(series)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
     }
 
     @Test
