@@ -88,14 +88,14 @@ public class ResourceEndpoints {
         Warnings warnings = new Warnings();
         if (options.isDryRun() || body.length > Continuations.EVENT_LOOP_MAX_BYTES) {
             return Continuations.onWorker(() -> responses.respond(entry.views(), 201, entry.registry().creator().create(namespace,
-                    decoder.object(contentType(headers), body), options, warnings), headers, query, warnings));
+                    decoder.object(contentType(headers), body), options, warnings).body(), headers, query, warnings));
         }
         Executor home = Continuations.home();
         var created = entry.registry().creator().createAsync(namespace, decoder.object(contentType(headers), body),
                 options, warnings);
         // Mutiny unwraps the CompletionException around a failed stage: the mappers see the API error itself
-        return Continuations.answered(created, home).map(object -> responses.respond(entry.views(), 201, object, headers, query,
-                warnings));
+        return Continuations.answered(created, home).map(written -> responses.respond(entry.views(), 201, written.body(),
+                headers, query, warnings));
     }
 
     /** kube's create handler ignores a name in the path: the body names the object. */

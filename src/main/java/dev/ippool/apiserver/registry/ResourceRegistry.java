@@ -114,7 +114,7 @@ public final class ResourceRegistry {
 
     /** One create of {@code object} under {@code name}; throws StorageExceptions. Blocking. */
     ObjectNode createOnce(String namespace, String name, ObjectNode object, boolean dryRun) {
-        return Futures.join(creator.once(namespace, name, object, dryRun));
+        return Futures.join(creator.once(namespace, name, object, dryRun)).object();
     }
 
 
@@ -177,35 +177,35 @@ public final class ResourceRegistry {
             metadata.put("resourceVersion", Long.toString(current.modRevision()));
             return CompletableFuture.completedFuture(new Written(noOp ? old : object, null));
         }
-        byte[][] stored = {bytes};
-        CompletionStage<Long> written = recordUpdate
-                ? withoutManagedFieldsIfTooLarge(object, bytes, b -> {
-                    stored[0] = b;
-                    return store.updateAsync(key, b, current.modRevision());
-                })
-                : store.updateAsync(key, bytes, current.modRevision());
-        return StorageErrors.interpreted(written.thenApply(revision -> {
-            forms.written(new KeyValue(key, stored[0], current.createRevision(), revision));
-            metadata.put("resourceVersion", Long.toString(revision));
-            byte[] response = StoredJson.withResourceVersion(stored[0], revision);
-            return new Written(object, response == null ? null : new RawJson(response));
+        CompletionStage<Stored> written = recordUpdate
+                ? withoutManagedFieldsIfTooLarge(object, bytes, b -> store.updateAsync(key, b, current.modRevision()))
+                : store.updateAsync(key, bytes, current.modRevision()).thenApply(revision -> new Stored(bytes, revision));
+        return StorageErrors.interpreted(written.thenApply(stored -> {
+            forms.written(new KeyValue(key, stored.bytes(), current.createRevision(), stored.revision()));
+            return Written.stored(object, stored.bytes(), stored.revision());
         }), resource(), "update", name);
     }
 
+    /** What reached storage: the bytes written and the revision they got. */
+    record Stored(byte[] bytes, long revision) {
+    }
 
     /**
      * kube's create, update and non-apply patch retry once without managedFields when storage refuses the
      * object as too large, so bookkeeping never makes a write fail that would fit without it.
      */
-    CompletionStage<Long> withoutManagedFieldsIfTooLarge(ObjectNode object, byte[] encoded,
+    CompletionStage<Stored> withoutManagedFieldsIfTooLarge(ObjectNode object, byte[] encoded,
             Function<byte[], CompletionStage<Long>> write) {
-        return Futures.attempt(() -> write.apply(encoded)).exceptionallyCompose(error -> {
-            ObjectNode metadata = (ObjectNode) object.get("metadata");
-            if (Futures.unwrap(error) instanceof StorageException.TooLarge && metadata.remove("managedFields") != null) {
-                return Futures.attempt(() -> write.apply(forms.encode(object)));
-            }
-            return Futures.failed(error);
-        });
+        return Futures.attempt(() -> write.apply(encoded).thenApply(r -> new Stored(encoded, r)))
+                .exceptionallyCompose(error -> {
+                    ObjectNode metadata = (ObjectNode) object.get("metadata");
+                    if (Futures.unwrap(error) instanceof StorageException.TooLarge
+                            && metadata.remove("managedFields") != null) {
+                        byte[] smaller = forms.encode(object);
+                        return Futures.attempt(() -> write.apply(smaller).thenApply(r -> new Stored(smaller, r)));
+                    }
+                    return Futures.failed(error);
+                });
     }
 
     /**

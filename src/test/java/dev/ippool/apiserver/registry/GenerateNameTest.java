@@ -46,7 +46,7 @@ class GenerateNameTest extends PrivateEtcd {
         registry(() -> 0L).creator().create(ns, body(), WriteOptions.none(), new Warnings());
         // 5 draws of 0 rebuild the taken name "pool-bbbbb"; the next attempt draws other characters
         String name = registry(collidingFor(5)).creator().create(ns, body(), WriteOptions.none(), new Warnings())
-                .path("metadata").path("name").asText();
+                .object().path("metadata").path("name").asText();
         assertThat(name).startsWith("pool-").isNotEqualTo("pool-bbbbb");
     }
 

@@ -40,7 +40,7 @@ class GetterTest extends PrivateEtcd {
         JsonNode value = codec.mapper().readTree("{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"range\":"
                 + "\"10.0.0.0/24\",\"allocations\":{\"1\":{\"id\":\"c\",\"podref\":\"ns/pod\"}}}}");
         String rv = registry.creator().create(ns, new Body(value, List.of()), WriteOptions.none(), new Warnings())
-                .path("metadata").path("resourceVersion").asText();
+                .object().path("metadata").path("resourceVersion").asText();
         getter.get(ns, name, rv);
         return rv;
     }

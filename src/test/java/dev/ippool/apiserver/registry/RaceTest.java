@@ -108,7 +108,7 @@ class RaceTest extends PrivateEtcd {
     private String createPool() throws Exception {
         Body body = new Body(codec.mapper().readTree("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"range\":"
                 + "\"10.0.0.0/24\",\"allocations\":{}}}"), List.of());
-        return registry.creator().create(ns, body, WriteOptions.none(), new Warnings()).path("metadata")
+        return registry.creator().create(ns, body, WriteOptions.none(), new Warnings()).object().path("metadata")
                 .path("resourceVersion").asText();
     }
 
