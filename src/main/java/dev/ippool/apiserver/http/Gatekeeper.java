@@ -141,7 +141,8 @@ public class Gatekeeper {
 
 
     private static X509Certificate[] peer(HttpServerRequest request) {
-        if (!request.isSSL()) {
+        // the connection's own TLS, not the router's request.isSSL(), which parses forwarding headers each call
+        if (!request.connection().isSsl()) {
             return null;
         }
         try {

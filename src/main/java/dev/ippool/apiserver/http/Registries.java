@@ -14,7 +14,9 @@ import dev.ippool.apiserver.storage.Store;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The registries of every served resource, built once from the {@link Catalog}. */
 @Singleton
@@ -28,6 +30,8 @@ public class Registries {
     }
 
     private final List<Entry> entries;
+    /** By "group/version/plural": every request looks its resource up. */
+    private final Map<String, Entry> byPath;
 
     public Registries(Store store, Codec codec, IppoolConfig config) {
         Catalog catalog = Catalog.standard();
@@ -39,6 +43,12 @@ public class Registries {
             return new Entry(registry, lister, new Deleter(registry, lister), new Watches(registry),
                     new Views(definition, Clock.systemUTC()));
         }).toList();
+        this.byPath = entries.stream().collect(Collectors.toUnmodifiableMap(e -> path(e.definition().group(),
+                e.definition().version(), e.definition().plural()), e -> e));
+    }
+
+    private static String path(String group, String version, String plural) {
+        return group + "/" + version + "/" + plural;
     }
 
     public List<Entry> entries() {
@@ -46,7 +56,6 @@ public class Registries {
     }
 
     public Optional<Entry> find(String group, String version, String plural) {
-        return entries.stream().filter(e -> e.definition().group().equals(group)
-                && e.definition().version().equals(version) && e.definition().plural().equals(plural)).findFirst();
+        return Optional.ofNullable(byPath.get(path(group, version, plural)));
     }
 }

@@ -113,7 +113,7 @@ public final class Creator {
             registry.store().get(key).value().ifPresent(kv -> {
                 throw new StorageException.AlreadyExists(kv);
             });
-            return CompletableFuture.completedFuture(new Written(object, null));
+            return CompletableFuture.completedFuture(new Written(object));
         }
         StoredForms forms = registry.forms();
         return registry.withoutManagedFieldsIfTooLarge(object, forms.encode(object),

@@ -132,7 +132,7 @@ final class Patcher {
                 attemptWarnings.messages().forEach(r.warnings()::add);
                 // a no-op answers with the stored object, whose tree other requests share: a copy goes out
                 return CompletableFuture.completedFuture(result.object() == currentObject
-                        ? new Written(registry.decode(current), null) : result);
+                        ? new Written(registry.decode(current)) : result);
             }
             Throwable cause = Futures.unwrap(error);
             if (cause instanceof StorageException.Conflict lost) {

@@ -164,18 +164,18 @@ public final class ResourceRegistry {
         if (metadata.has("deletionTimestamp") && MetaRules.strings(metadata.get("finalizers")).isEmpty()) {
             // the last finalizer is gone from an object being deleted: delete it now
             if (dryRun) {
-                return CompletableFuture.completedFuture(new Written(object, null));
+                return CompletableFuture.completedFuture(new Written(object));
             }
             return StorageErrors.interpreted(store.deleteAsync(key, current.modRevision()).thenApply(revision -> {
                 metadata.put("resourceVersion", Long.toString(revision));
-                return new Written(object, null);
+                return new Written(object);
             }), resource(), "update", name);
         }
         byte[] bytes = forms.encode(object);
         boolean noOp = Arrays.equals(bytes, current.value());
         if (noOp || dryRun) {
             metadata.put("resourceVersion", Long.toString(current.modRevision()));
-            return CompletableFuture.completedFuture(new Written(noOp ? old : object, null));
+            return CompletableFuture.completedFuture(new Written(noOp ? old : object));
         }
         CompletionStage<Stored> written = recordUpdate
                 ? withoutManagedFieldsIfTooLarge(object, bytes, b -> store.updateAsync(key, b, current.modRevision()))
