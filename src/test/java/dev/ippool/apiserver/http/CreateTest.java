@@ -36,7 +36,7 @@ class CreateTest {
                 .body("metadata.name", equalTo("p1"))
                 .body("metadata.namespace", equalTo(ns))
                 .body("metadata.generation", equalTo(1))
-                .body("metadata.uid", matchesPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
+                .body("metadata.uid", matchesPattern("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"))
                 .body("metadata.creationTimestamp", matchesPattern("20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"))
                 .body("metadata.resourceVersion", matchesPattern("[1-9][0-9]*"))
                 .body("spec.allocations.1.ifname", equalTo("net1"));
