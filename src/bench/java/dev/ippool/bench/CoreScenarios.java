@@ -102,6 +102,9 @@ final class CoreScenarios {
     /** B1 and B2, each followed by the same load against {@link ProxyCeiling}. */
     private void writes(Load.Outcome txn, Load.Outcome txn1, AsyncHttp bare, long proxyPid) throws Exception {
         Results results = bed.results;
+        // B1 is the service's first load since it started: let its JIT settle first (see Bed.settleJit)
+        bed.settleJit("B1", bed.service.pid(), 256, "POST", w -> NS, "application/json",
+                w -> Http.pool("b1-" + seq.incrementAndGet(), 1));
         Cpu postCpu = Cpu.measure(java.util.Map.of("etcd", bed.etcdPid, "service", bed.service.pid()));
         Load.Outcome post = bed.http(256, "POST", w -> NS, "application/json",
                 w -> Http.pool("b1-" + seq.incrementAndGet(), 1));

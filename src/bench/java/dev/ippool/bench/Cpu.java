@@ -15,6 +15,7 @@ final class Cpu {
 
     private final Map<String, Long> processes;
     private final Map<String, Double> before = new LinkedHashMap<>();
+    private final Map<String, Double> jitBefore = new LinkedHashMap<>();
     private final long[] machineBefore;
     private final double generatorBefore;
     private final long startedNanos;
@@ -23,6 +24,7 @@ final class Cpu {
         this.processes = processes;
         for (Map.Entry<String, Long> p : processes.entrySet()) {
             before.put(p.getKey(), Service.cpuSeconds(p.getValue()));
+            jitBefore.put(p.getKey(), Service.jitCpuSeconds(p.getValue()));
         }
         this.machineBefore = machine();
         this.generatorBefore = generator();
@@ -34,12 +36,19 @@ final class Cpu {
         return new Cpu(processes);
     }
 
-    /** Records {@code id-<name>-cpu-cores} per process, {@code id-generator-cpu-cores} and {@code id-machine-busy}. */
+    /**
+     * Records {@code id-<name>-cpu-cores} per process (and {@code id-<name>-jit-cpu-cores}, its JIT compiler
+     * threads' share, for a JVM), {@code id-generator-cpu-cores} and {@code id-machine-busy}.
+     */
     void record(Results results, String id) throws IOException {
         double wall = (System.nanoTime() - startedNanos) / 1e9;
         for (Map.Entry<String, Long> p : processes.entrySet()) {
             results.fact(id + "-" + p.getKey() + "-cpu-cores", (Service.cpuSeconds(p.getValue())
                     - before.get(p.getKey())) / wall);
+            double jit = Service.jitCpuSeconds(p.getValue()) - jitBefore.get(p.getKey());
+            if (jit > 0) {
+                results.fact(id + "-" + p.getKey() + "-jit-cpu-cores", jit / wall);
+            }
         }
         results.fact(id + "-generator-cpu-cores", (generator() - generatorBefore) / wall);
         long[] now = machine();
