@@ -72,25 +72,29 @@ final class Bed {
     }
 
     /**
-     * Runs the HTTP load in windows of half a warm-up until JVM {@code pid}'s JIT compiler threads use under 5 % of
-     * a core in a window, or twelve warm-ups have passed; records how long that took ({@code id-jit-settle-seconds})
+     * Runs {@code op} in windows of half a warm-up until JVM {@code pid}'s JIT compiler threads use under 5 % of a
+     * core in a window, or twelve warm-ups have passed; records how long that took ({@code id-jit-settle-seconds})
      * and the compilers' share in the last window ({@code id-jit-settle-last-cores}). A server is measured as it
      * runs for days. On these 2 cores, C2 compiling the service's hot paths took ~0.4 cores for 60-90 s of load,
      * far past one scenario's 10 s warm-up, and that CPU came out of the first scenario's throughput.
      */
-    void settleJit(String id, long pid, int concurrency, String method, java.util.function.IntFunction<String> path,
-            String type, java.util.function.IntFunction<String> body) throws Exception {
+    void settleJit(String id, long pid, int concurrency, Load.Op op) throws Exception {
         long started = System.nanoTime();
         long window = Math.max(250, mode.warmupMillis() / 2);
         double jitCores;
         do {
             double before = Service.jitCpuSeconds(pid);
             long windowStarted = System.nanoTime();
-            Load.run(Math.min(concurrency, mode.maxInFlight()), 0, window, httpOp(async, method, path, type, body));
+            Load.run(Math.min(concurrency, mode.maxInFlight()), 0, window, op);
             jitCores = (Service.jitCpuSeconds(pid) - before) / ((System.nanoTime() - windowStarted) / 1e9);
         } while (jitCores > 0.05 && System.nanoTime() - started < 12 * mode.warmupMillis() * 1_000_000);
         results.fact(id + "-jit-settle-seconds", (System.nanoTime() - started) / 1e9);
         results.fact(id + "-jit-settle-last-cores", jitCores);
+    }
+
+    /** One request to the service per operation, successful when 2xx. */
+    Load.Op httpOp(String method, String path, String type, String body) {
+        return httpOp(async, method, w -> path, type, w -> body);
     }
 
     private static Load.Op httpOp(AsyncHttp client, String method, java.util.function.IntFunction<String> path,
