@@ -203,12 +203,12 @@ final class ScaleScenarios {
      */
     private void train(Path archive) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("sh", "src/main/docker/train-cds.sh", Service.JAR.toString(),
-                archive.toString()).redirectErrorStream(true)
+                archive.toString(), Service.OPTIONS_FILE.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("service-start.log").toFile()));
         pb.environment().putAll(Map.of("ETCD_ENDPOINTS", "http://127.0.0.1:" + EtcdProcess.freePort(),
                 "TRAIN_PORT", Integer.toString(EtcdProcess.freePort()),
                 "TRAIN_MANAGEMENT_PORT", Integer.toString(EtcdProcess.freePort()),
-                "TRAIN_JAVA_OPTS", String.join(" ", Service.JVM_OPTIONS)));
+                "TRAIN_JAVA_OPTS", "-XX:MaxRAM=1g"));
         Process training = pb.start();
         if (!training.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || training.exitValue() != 0) {
             training.destroyForcibly();

@@ -15,14 +15,17 @@ import java.util.Map;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) started as deployed, in its own JVM: production
- * profile, token file, the shipped RBAC policy, audit log to a file, the Deployment's JVM options, and its 1 GiB
- * memory limit as the JVM would see it in the container ({@code -XX:MaxRAM=1g}).
+ * profile, token file, the shipped RBAC policy, audit log to a file, the image's JVM options (the same argument
+ * file its entrypoint reads), and the Deployment's 1 GiB memory limit as the JVM would see it in the container
+ * ({@code -XX:MaxRAM=1g}).
  */
 final class Service implements AutoCloseable {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    /** The Deployment's JVM options, its 1 GiB memory limit as the JVM would see it in the container. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75");
+    /** The JVM options of the image (Dockerfile.jvm's entrypoint reads this file as {@code java @jvm.options}). */
+    static final Path OPTIONS_FILE = Path.of("src/main/docker/jvm.options");
+    /** The image's JVM options, and the Deployment's 1 GiB memory limit as the JVM would see it in the container. */
+    static final List<String> JVM_OPTIONS = jvmOptions();
 
     private final Process process;
     private final Map<String, String> env;
@@ -30,6 +33,22 @@ final class Service implements AutoCloseable {
     private final int management;
     private final long startedNanos;
     private final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** The container's memory limit, then the argument file's options as the java launcher reads them. */
+    private static List<String> jvmOptions() {
+        List<String> options = new java.util.ArrayList<>(List.of("-XX:MaxRAM=1g"));
+        try {
+            for (String line : Files.readAllLines(OPTIONS_FILE)) {
+                String flags = line.replaceFirst("#.*", "").trim();
+                if (!flags.isEmpty()) {
+                    options.addAll(List.of(flags.split("\\s+")));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the benchmark runs from the project's root: " + OPTIONS_FILE, e);
+        }
+        return List.copyOf(options);
+    }
 
     private Service(Process process, Map<String, String> env, int port, int management, long startedNanos) {
         this.process = process;

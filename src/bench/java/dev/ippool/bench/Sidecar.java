@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * A yardstick server ({@link FanOutCeiling}, {@link ProxyCeiling}) in its own JVM, started like the service (the
- * Deployment's memory flags) from the harness classes and the service's libraries, ready once it prints
- * {@code listening}.
+ * image's JVM options and the Deployment's memory limit) from the harness classes and the service's libraries,
+ * ready once it prints {@code listening}.
  */
 final class Sidecar implements AutoCloseable {
 
