@@ -1,6 +1,9 @@
 package dev.ippool.apiserver.http;
 
+import static dev.ippool.apiserver.support.Api.create;
 import static dev.ippool.apiserver.support.Api.createPool;
+import static dev.ippool.apiserver.support.Api.metrics;
+import static dev.ippool.apiserver.support.Api.poolJson;
 import static dev.ippool.apiserver.support.Api.eventually;
 import static org.hamcrest.Matchers.equalTo;
 import static dev.ippool.apiserver.support.Api.freshNamespace;
@@ -118,8 +121,13 @@ class EtcdRestartTest {
     }
 
     @Test
-    @DisplayName("probes: etcd down makes /readyz a 500 listing [-]etcd, /livez stays ok; etcd back, ready again")
+    @DisplayName("probes: etcd down makes /readyz a 500 listing [-]etcd, /livez stays ok; etcd back, ready again, "
+            + "and pool utilisation follows writes again")
     void probesFollowEtcd() throws Exception {
+        String ns = freshNamespace();
+        create(ns, poolJson("u", "10.0.0.0/24", "{\"1\":{\"id\":\"a\",\"podref\":\"x/a\"}}")).then().statusCode(201);
+        String used = "whereabouts_ippool_allocated_addresses{namespace=\"" + ns + "\",pool=\"u\",range=\"10.0.0.0/24\"} ";
+        assertThat(eventually(10, () -> metrics().contains(used + "1.0\n"))).isTrue();
         request().get("/readyz").then().statusCode(200).body(equalTo("ok"));
         request().get("/readyz?verbose").then().statusCode(200)
                 .body(equalTo("[+]ping ok\n[+]etcd ok\n[+]informer-sync ok\nreadyz check passed\n"));
@@ -134,5 +142,13 @@ class EtcdRestartTest {
             Resource.etcd.start();
         }
         assertThat(eventually(60, () -> request().get("/readyz").statusCode() == 200)).isTrue();
+        // the utilisation figures come from a watch on the cache, which either resumed or ended and was replaced
+        // by a fresh list: both ways, writes after the restart show
+        request().contentType("application/json-patch+json").body("[{\"op\":\"add\",\"path\":\"/spec/allocations/2\","
+                + "\"value\":{\"id\":\"b\",\"podref\":\"x/b\"}}]").patch(pool(ns, "u")).then().statusCode(200);
+        create(ns, poolJson("v", "10.0.1.0/24", "{}")).then().statusCode(201);
+        assertThat(eventually(10, () -> metrics().contains(used + "2.0\n") && metrics().contains(
+                "whereabouts_ippool_allocated_addresses{namespace=\"" + ns + "\",pool=\"v\",range=\"10.0.1.0/24\"} 0.0\n")))
+                .isTrue();
     }
 }
