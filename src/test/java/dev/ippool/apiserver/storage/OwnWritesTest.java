@@ -80,6 +80,7 @@ class OwnWritesTest extends PrivateEtcd {
     void ownWritesBeforeTheirEvents() throws Exception {
         Map<String, Integer> calls = new ConcurrentHashMap<>();
         List<Delayed> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
         Store slowWatch = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
                 (proxy, method, args) -> {
                     calls.merge(method.getName(), 1, Integer::sum);
@@ -87,6 +88,7 @@ class OwnWritesTest extends PrivateEtcd {
                         Delayed delayed = new Delayed((WatchListener) args[2]);
                         watches.add(delayed);
                         args[2] = delayed;
+                        watching.countDown();
                     }
                     try {
                         return method.invoke(etcdStore, args);
@@ -98,6 +100,8 @@ class OwnWritesTest extends PrivateEtcd {
         String key = prefix + "pool";
         try (CachingStore store = new CachingStore(slowWatch, List.of(prefix), 16)) {
             assertThat(store.awaitReady(Duration.ofSeconds(10))).isTrue();
+            // the reflector opens its etcd watch just after the cache becomes ready: hold that watch, not none
+            assertThat(watching.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             watches.forEach(Delayed::hold);
 
             long created = store.create(key, large('a'));
