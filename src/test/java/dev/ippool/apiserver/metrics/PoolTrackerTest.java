@@ -8,9 +8,8 @@ import dev.ippool.apiserver.storage.StorageException;
 import dev.ippool.apiserver.storage.Store;
 import dev.ippool.apiserver.storage.WatchListener;
 import dev.ippool.apiserver.storage.cache.CachingStore;
+import dev.ippool.apiserver.support.ObservedStore;
 import dev.ippool.apiserver.support.PrivateEtcd;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -67,18 +66,12 @@ class PoolTrackerTest extends PrivateEtcd {
             assertThat(cache.awaitReady(Duration.ofSeconds(10))).isTrue();
             // the tracker's view of the store: counts its lists and keeps its watch listeners, to end a watch as a
             // cache reload would
-            Store seen = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                    (proxy, method, args) -> {
-                        calls.merge(method.getName(), 1, Integer::sum);
-                        if (method.getName().equals("watch")) {
-                            listeners.add((WatchListener) args[2]);
-                        }
-                        try {
-                            return method.invoke(cache, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            Store seen = ObservedStore.of(cache, (method, args) -> {
+                calls.merge(method, 1, Integer::sum);
+                if (method.equals("watch")) {
+                    listeners.add((WatchListener) args[2]);
+                }
+            });
             try (PoolTracker tracker = new PoolTracker(seen, prefix, new JsonFactory())) {
                 tracker.refresh();
                 assertThat(used(tracker)).isEqualTo(Map.of("a", 1));

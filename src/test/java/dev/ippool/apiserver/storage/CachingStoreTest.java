@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ippool.apiserver.storage.cache.CachingStore;
 import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import dev.ippool.apiserver.support.ObservedStore;
 import dev.ippool.apiserver.support.PrivateEtcd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,15 +101,7 @@ class CachingStoreTest extends StoreContract {
     @DisplayName("a consistent get of a large value reads only its revision from etcd when the cache holds it")
     void consistentGetFromTheCache() throws Exception {
         Map<String, Integer> calls = new ConcurrentHashMap<>();
-        Store counting = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                (proxy, method, args) -> {
-                    calls.merge(method.getName(), 1, Integer::sum);
-                    try {
-                        return method.invoke(etcdStore, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Store counting = ObservedStore.of(etcdStore, (method, args) -> calls.merge(method, 1, Integer::sum));
         String prefix = "/contract/stamp/" + UUID.randomUUID() + "/";
         byte[] large = "l".repeat(CachingStore.STAMPED_READ_BYTES).getBytes(StandardCharsets.UTF_8);
         try (CachingStore store = new CachingStore(counting, List.of(prefix), CAPACITY)) {
@@ -143,18 +134,12 @@ class CachingStoreTest extends StoreContract {
     void brokenWatchResumes() throws Exception {
         Map<String, Integer> calls = new ConcurrentHashMap<>();
         java.util.concurrent.BlockingQueue<WatchListener> upstreams = new java.util.concurrent.LinkedBlockingQueue<>();
-        Store observed = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                (proxy, method, args) -> {
-                    calls.merge(method.getName(), 1, Integer::sum);
-                    if (method.getName().equals("watch")) {
-                        upstreams.add((WatchListener) args[2]);
-                    }
-                    try {
-                        return method.invoke(etcdStore, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Store observed = ObservedStore.of(etcdStore, (method, args) -> {
+            calls.merge(method, 1, Integer::sum);
+            if (method.equals("watch")) {
+                upstreams.add((WatchListener) args[2]);
+            }
+        });
         String prefix = "/contract/resume/" + UUID.randomUUID() + "/";
         try (CachingStore store = new CachingStore(observed, List.of(prefix), CAPACITY)) {
             assertThat(store.awaitReady(Duration.ofSeconds(10))).isTrue();

@@ -3,9 +3,8 @@ package dev.ippool.apiserver.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ippool.apiserver.storage.cache.CachingStore;
+import dev.ippool.apiserver.support.ObservedStore;
 import dev.ippool.apiserver.support.PrivateEtcd;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,21 +80,15 @@ class OwnWritesTest extends PrivateEtcd {
         Map<String, Integer> calls = new ConcurrentHashMap<>();
         List<Delayed> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
-        Store slowWatch = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                (proxy, method, args) -> {
-                    calls.merge(method.getName(), 1, Integer::sum);
-                    if (method.getName().equals("watch")) {
-                        Delayed delayed = new Delayed((WatchListener) args[2]);
-                        watches.add(delayed);
-                        args[2] = delayed;
-                        watching.countDown();
-                    }
-                    try {
-                        return method.invoke(etcdStore, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Store slowWatch = ObservedStore.of(etcdStore, (method, args) -> {
+            calls.merge(method, 1, Integer::sum);
+            if (method.equals("watch")) {
+                Delayed delayed = new Delayed((WatchListener) args[2]);
+                watches.add(delayed);
+                args[2] = delayed;
+                watching.countDown();
+            }
+        });
         String prefix = "/own/" + UUID.randomUUID() + "/";
         String key = prefix + "pool";
         try (CachingStore store = new CachingStore(slowWatch, List.of(prefix), 16)) {
