@@ -92,6 +92,10 @@ final class PoolTracker implements AutoCloseable {
 
     /** Reads every pool, and watches for what changes after that read; false if the cache cannot serve yet. */
     private boolean relist() {
+        // first the old watch stops counting: a delivery still under way could otherwise add a change older than
+        // the list below, and the next refresh would put that older pool back
+        Recorder recorder = new Recorder();
+        current = recorder;
         if (watch != null) {
             watch.close();
         }
@@ -100,8 +104,6 @@ final class PoolTracker implements AutoCloseable {
         Page listed;
         try {
             listed = store.listNotOlderThan(prefix, 0);
-            Recorder recorder = new Recorder();
-            current = recorder;
             watch = store.watch(prefix, listed.revision(), recorder);
         } catch (RuntimeException e) {
             relist = true;
