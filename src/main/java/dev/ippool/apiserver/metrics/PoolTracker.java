@@ -37,8 +37,11 @@ final class PoolTracker implements AutoCloseable {
     private final Map<String, Optional<KeyValue>> changed = new ConcurrentHashMap<>();
     /** Set when the watch has ended: the next refresh lists every pool again and watches from there. */
     private volatile boolean relist = true;
-    /** The refresher thread's current watch, and its listener (the only one whose deliveries count). */
-    private Subscription watch;
+    /**
+     * The current watch (replaced by refreshes, closed at shutdown from another thread), and its listener (the
+     * only one whose deliveries count).
+     */
+    private volatile Subscription watch;
     private volatile Recorder current;
 
     PoolTracker(Store store, String prefix, JsonFactory json) {
