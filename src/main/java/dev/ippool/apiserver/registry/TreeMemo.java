@@ -27,7 +27,7 @@ import java.util.function.Function;
 final class TreeMemo {
 
     /** Objects at least this large are parsed ahead after a write; smaller ones parse in well under a millisecond. */
-    static final int PARSE_AHEAD_BYTES = 256 * 1024;
+    static final int PARSE_AHEAD_BYTES = 16 * 1024;
 
     private record Entry(long revision, int length, CompletableFuture<ObjectNode> tree) {
         boolean holds(KeyValue kv) {

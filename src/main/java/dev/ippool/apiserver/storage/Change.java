@@ -52,6 +52,16 @@ public final class Change {
         return revision;
     }
 
+    /** This change with {@code previous} as the value before it, and nothing memoized. */
+    public Change withPrevious(KeyValue previous) {
+        return new Change(type, key, current, previous, revision);
+    }
+
+    /** Drops what was memoized; later callers compute it again. */
+    public void forget() {
+        memo.clear();
+    }
+
     /**
      * A value derived from this change, computed once whatever the number of watchers asking for it (two racing
      * first callers may both compute; one result wins). Not computeIfAbsent: a computation may itself memo
@@ -59,11 +69,6 @@ public final class Change {
      * refuses as a recursive update.
      */
     @SuppressWarnings("unchecked")
-    /** Drops what was memoized; later callers compute it again. */
-    public void forget() {
-        memo.clear();
-    }
-
     public <T> T memo(Object memoKey, Supplier<T> compute) {
         Object known = memo.get(memoKey);
         if (known != null) {

@@ -142,4 +142,9 @@ public final class MeteredStore implements Store {
     public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
         return backing.watch(prefix, afterRevision, listener);
     }
+
+    @Override
+    public Subscription watchLatest(String prefix, long afterRevision, WatchListener listener) {
+        return backing.watchLatest(prefix, afterRevision, listener);
+    }
 }

@@ -113,6 +113,16 @@ public interface Store {
     Subscription watch(String prefix, long afterRevision, WatchListener listener);
 
     /**
+     * {@link #watch}, except that a change may come without its previous value ({@link Change#previous} null
+     * for an update or a delete too): for a watcher that keeps every value itself, as the watch cache does.
+     * etcd then neither reads each old value again nor sends it, which for a large pool is as much as the write.
+     * This default delivers the previous values.
+     */
+    default Subscription watchLatest(String prefix, long afterRevision, WatchListener listener) {
+        return watch(prefix, afterRevision, listener);
+    }
+
+    /**
      * Checks that watches and not-older-than reads under {@code prefix} can be served now.
      *
      * @throws StorageException.NotReady while a cache for the prefix is (re)initialising

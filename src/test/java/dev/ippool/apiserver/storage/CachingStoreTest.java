@@ -136,7 +136,7 @@ class CachingStoreTest extends StoreContract {
         java.util.concurrent.BlockingQueue<WatchListener> upstreams = new java.util.concurrent.LinkedBlockingQueue<>();
         Store observed = ObservedStore.of(etcdStore, (method, args) -> {
             calls.merge(method, 1, Integer::sum);
-            if (method.equals("watch")) {
+            if (method.equals("watchLatest")) {
                 upstreams.add((WatchListener) args[2]);
             }
         });
@@ -165,7 +165,7 @@ class CachingStoreTest extends StoreContract {
             assertThat(seen.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(second);
             assertThat(store.getNotOlderThan(prefix + "a", second).value().orElseThrow().valueAsString())
                     .isEqualTo("2");
-            assertThat(calls.get("watch")).isEqualTo(2);
+            assertThat(calls.get("watchLatest")).isEqualTo(2);
             assertThat(calls.get("list")).isEqualTo(1);
             assertThat(seen).isEmpty();
             client.close();

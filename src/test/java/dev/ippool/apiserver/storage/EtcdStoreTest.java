@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ippool.apiserver.storage.etcd.EtcdProcess;
 import dev.ippool.apiserver.storage.etcd.EtcdStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,20 @@ class EtcdStoreTest extends StoreContract {
     @Override
     protected void compact(long revision) {
         etcdStore.client().getKVClient().compact(revision).join();
+    }
+
+    @Test
+    @DisplayName("watchLatest asks etcd for no previous values: an update and a delete come without them")
+    void watchLatestWithoutPrevious() throws Exception {
+        String prefix = "/latest/" + System.nanoTime() + "/";
+        long start = etcdStore.create(prefix + "seed", "0".getBytes(StandardCharsets.UTF_8));
+        Recorder recorder = new Recorder();
+        try (Subscription ignored = etcdStore.watchLatest(prefix, start, recorder)) {
+            long a = etcdStore.create(prefix + "a", "1".getBytes(StandardCharsets.UTF_8));
+            long b = etcdStore.update(prefix + "a", "2".getBytes(StandardCharsets.UTF_8), a);
+            etcdStore.delete(prefix + "a", b);
+            assertThat(recorder.next(3)).extracting(Change::previous).containsOnlyNulls();
+        }
     }
 
     @Test

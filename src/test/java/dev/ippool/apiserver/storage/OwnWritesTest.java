@@ -82,7 +82,7 @@ class OwnWritesTest extends PrivateEtcd {
         java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
         Store slowWatch = ObservedStore.of(etcdStore, (method, args) -> {
             calls.merge(method, 1, Integer::sum);
-            if (method.equals("watch")) {
+            if (method.equals("watchLatest")) {
                 Delayed delayed = new Delayed((WatchListener) args[2]);
                 watches.add(delayed);
                 args[2] = delayed;

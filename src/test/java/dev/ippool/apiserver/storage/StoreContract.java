@@ -311,6 +311,30 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("watchLatest delivers the same changes as watch; a previous value it gives is the true one")
+    void watchLatest() throws Exception {
+        long start = store().create(prefix + "seed", bytes("0"));
+        Recorder recorder = new Recorder();
+        try (Subscription ignored = store().watchLatest(prefix, start, recorder)) {
+            long a = store().create(prefix + "a", bytes("1"));
+            long b = store().update(prefix + "a", bytes("2"), a);
+            long c = store().delete(prefix + "a", b);
+            List<Change> changes = recorder.next(3);
+            assertThat(changes).extracting(Change::type)
+                    .containsExactly(Change.Type.PUT, Change.Type.PUT, Change.Type.DELETE);
+            assertThat(changes).extracting(Change::revision).containsExactly(a, b, c);
+            assertThat(changes.get(0).previous()).isNull();
+            assertThat(changes.get(1).current().valueAsString()).isEqualTo("2");
+            assertThat(changes.get(1).previous()).satisfiesAnyOf(p -> assertThat(p).isNull(),
+                    p -> assertThat(p.valueAsString()).isEqualTo("1"));
+            assertThat(changes.get(2).current()).isNull();
+            assertThat(changes.get(2).previous()).satisfiesAnyOf(p -> assertThat(p).isNull(),
+                    p -> assertThat(p.valueAsString()).isEqualTo("2"));
+            assertThat(recorder.quietFor(200)).isTrue();
+        }
+    }
+
+    @Test
     @DisplayName("watch from a past revision replays what followed it; closing it stops delivery")
     void watchReplayAndClose() throws Exception {
         long first = store().create(prefix + "a", bytes("1"));

@@ -70,7 +70,7 @@ final class Reflector {
                 }
                 failures = 0;
                 cache.replace(page);
-                upstream = backing.watch(prefix, page.revision(), new Upstream(myGeneration));
+                upstream = backing.watchLatest(prefix, page.revision(), new Upstream(myGeneration));
             } finally {
                 lock.unlock();
             }
@@ -121,7 +121,7 @@ final class Reflector {
                 upstream.close(); // ended already when it failed; closing again changes nothing
             }
             try {
-                upstream = backing.watch(prefix, cache.lastRevision(), new Upstream(myGeneration));
+                upstream = backing.watchLatest(prefix, cache.lastRevision(), new Upstream(myGeneration));
             } catch (StorageException.Compacted e) {
                 cache.invalidate();
                 failed = e;

@@ -64,20 +64,20 @@ final class WatchCache {
     /**
      * Applies a batch of changes under one lock, so no reader sees part of a revision: several keys can change at
      * one revision (a ranged delete of a namespace's pools is one), and comparing each change with the revision
-     * of the one before would drop all but the first. Changes at or before the cache's revision are skipped.
+     * of the one before would drop all but the first. Changes at or before the cache's revision are skipped. A
+     * change without its previous value gets it from the state, which is etcd's at the revision before.
      */
     void apply(List<Change> changes) {
         lock.lock();
         try {
             long applied = revision;
             List<Change> batch = new ArrayList<>(changes.size());
-            for (Change change : changes) {
-                if (change.revision() > applied) {
-                    if (change.type() == Change.Type.DELETE) {
-                        state.remove(change.key());
-                    } else {
-                        state.put(change.key(), change.current());
-                    }
+            for (Change given : changes) {
+                if (given.revision() > applied) {
+                    KeyValue before = given.type() == Change.Type.DELETE ? state.remove(given.key())
+                            : state.put(given.key(), given.current());
+                    // the backing watch sends no previous values (Store#watchLatest): the state held each one
+                    Change change = given.previous() != null || before == null ? given : given.withPrevious(before);
                     ring.add(change);
                     revision = change.revision();
                     batch.add(change);

@@ -199,10 +199,20 @@ public final class EtcdStore implements Store, AutoCloseable {
      */
     @Override
     public Subscription watch(String prefix, long afterRevision, WatchListener listener) {
+        return watch(prefix, afterRevision, true, listener);
+    }
+
+    /** Without etcd's {@code prev_kv}: the watch cache has every previous value already. */
+    @Override
+    public Subscription watchLatest(String prefix, long afterRevision, WatchListener listener) {
+        return watch(prefix, afterRevision, false, listener);
+    }
+
+    private Subscription watch(String prefix, long afterRevision, boolean previous, WatchListener listener) {
         WatchOption option = WatchOption.builder()
                 .withRange(bytes(rangeEnd(prefix)))
                 .withRevision(afterRevision + 1)
-                .withPrevKV(true)
+                .withPrevKV(previous)
                 .withProgressNotify(true)
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
