@@ -24,13 +24,15 @@ import org.jboss.logging.Logger;
 /**
  * One JSON line per request — audit ID, user, groups, verb, resource, namespace, name, code, latency, user
  * agent, source IP — to a file or standard output, written by one background thread so no request waits on I/O.
- * Never the Authorization header. The thread writes every line waiting at once, in one write: under load a line
- * per write (and a thread wake-up per line) cost more than the requests they record.
+ * Never the Authorization header. The thread writes every line waiting at once, in one write, at most every
+ * {@link #LINGER_MILLIS}: a line per write (and a thread wake-up per line) cost more than the requests they record.
  */
 @Singleton
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
+    /** How long the writer waits after a write before the next: at most this many wake-ups per second. */
+    static final long LINGER_MILLIS = 20;
 
     private final Codec codec;
     private final OutputStream out;
@@ -56,7 +58,12 @@ public class AuditLog {
         writer.start();
     }
 
-    /** Writes what is waiting, in one write per batch, until closed. */
+    /**
+     * Writes what is waiting, in one write per batch, then lingers before taking the next batch, until closed.
+     * Without the linger, one request at a time meant one wake-up of this thread per request: 0.07 ms of its CPU
+     * per create, measured at one create in flight, plus the waker's signal.
+     * Lines wait at most {@link #LINGER_MILLIS} longer; an idle log waits in {@code take}, without waking.
+     */
     private void drain() {
         List<Line> batch = new ArrayList<>();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
@@ -68,22 +75,38 @@ public class AuditLog {
                 closing = true; // what was recorded before close still goes out
             }
             lines.drainTo(batch);
-            buffer.reset();
-            try (JsonGenerator g = codec.mapper().getFactory().createGenerator(buffer)) {
-                g.setRootValueSeparator(null); // lines end with a newline, never start with a space
-                for (Line line : batch) {
-                    line.write(g);
+            write(batch, buffer);
+            if (!closing) {
+                try {
+                    Thread.sleep(LINGER_MILLIS);
+                } catch (InterruptedException e) {
+                    closing = true;
                 }
-            } catch (IOException e) {
-                LOG.error("audit log encoding failed", e);
             }
-            batch.clear();
-            try {
-                buffer.writeTo(out);
-                out.flush();
-            } catch (IOException e) {
-                LOG.error("audit log write failed", e);
+        }
+        lines.drainTo(batch);
+        write(batch, buffer);
+    }
+
+    private void write(List<Line> batch, ByteArrayOutputStream buffer) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        buffer.reset();
+        try (JsonGenerator g = codec.mapper().getFactory().createGenerator(buffer)) {
+            g.setRootValueSeparator(null); // lines end with a newline, never start with a space
+            for (Line line : batch) {
+                line.write(g);
             }
+        } catch (IOException e) {
+            LOG.error("audit log encoding failed", e);
+        }
+        batch.clear();
+        try {
+            buffer.writeTo(out);
+            out.flush();
+        } catch (IOException e) {
+            LOG.error("audit log write failed", e);
         }
     }
 

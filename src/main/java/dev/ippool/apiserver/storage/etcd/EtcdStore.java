@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link Store} on etcd v3, written the way kube-apiserver's etcd3 store writes: a create is a transaction on
@@ -54,13 +53,11 @@ public final class EtcdStore implements Store, AutoCloseable {
         this.client = client;
         this.kv = client.getKVClient();
         this.watch = client.getWatchClient();
-        long timeoutMillis = timeout.toMillis();
-        this.deadline = new Deadline(timeoutMillis);
+        this.deadline = new Deadline(timeout.toMillis());
         // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
-        this.reads = new ReadCoalescer<>(key -> kv.get(bytes(key)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS));
+        this.reads = new ReadCoalescer<>(key -> deadline.bound(kv.get(bytes(key))));
         GetOption keysOnly = GetOption.builder().withKeysOnly(true).build();
-        this.stamps = new ReadCoalescer<>(key -> kv.get(bytes(key), keysOnly)
-                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS));
+        this.stamps = new ReadCoalescer<>(key -> deadline.bound(kv.get(bytes(key), keysOnly)));
     }
 
     /** Builds a jetcd client whose inbound limit allows large pools and lists. */
@@ -125,8 +122,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** One transaction, as {@link #create}, with the same deadline and errors. */
     @Override
     public CompletionStage<Long> createAsync(String key, byte[] value) {
-        return deadline.then(createTxn(key, value).orTimeout(deadline.millis(), TimeUnit.MILLISECONDS), "create",
-                this::created);
+        return deadline.then(deadline.bound(createTxn(key, value)), "create", this::created);
     }
 
     private CompletableFuture<TxnResponse> createTxn(String key, byte[] value) {
@@ -156,8 +152,8 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public CompletionStage<Long> updateAsync(String key, byte[] value, long expectedModRevision) {
         ByteSequence k = bytes(key);
-        return deadline.then(conditional(k, expectedModRevision, Op.put(k, wrap(value), PutOption.DEFAULT))
-                .orTimeout(deadline.millis(), TimeUnit.MILLISECONDS), "update", r -> conditioned(key, r));
+        return deadline.then(deadline.bound(conditional(k, expectedModRevision,
+                Op.put(k, wrap(value), PutOption.DEFAULT))), "update", r -> conditioned(key, r));
     }
 
     @Override
@@ -171,8 +167,8 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public CompletionStage<Long> deleteAsync(String key, long expectedModRevision) {
         ByteSequence k = bytes(key);
-        return deadline.then(conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT))
-                .orTimeout(deadline.millis(), TimeUnit.MILLISECONDS), "delete", r -> conditioned(key, r));
+        return deadline.then(deadline.bound(conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT))),
+                "delete", r -> conditioned(key, r));
     }
 
     /** Runs {@code then} only if the key's mod revision is still {@code expected}; else reads the winner. */
@@ -265,6 +261,7 @@ public final class EtcdStore implements Store, AutoCloseable {
         // a watch's listener would hear of its end as a failure and try to resume it
         closed.set(true);
         client.close();
+        deadline.close();
     }
 
     private StorageException lost(String key, TxnResponse response) {

@@ -7,6 +7,8 @@ import dev.ippool.apiserver.storage.Futures;
 import dev.ippool.apiserver.storage.StorageException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,11 @@ import org.junit.jupiter.api.Test;
 class DeadlineTest {
 
     private final Deadline deadline = new Deadline(50);
+
+    @AfterEach
+    void stop() {
+        deadline.close();
+    }
 
     @Test
     @DisplayName("a missed deadline is Unavailable 'timed out' both ways; a waiter that owns the call cancels it")
@@ -26,10 +33,25 @@ class DeadlineTest {
         assertThatThrownBy(() -> deadline.await(shared, "get", 0, false))
                 .isInstanceOf(StorageException.Unavailable.class);
         assertThat(shared).as("others still wait for a shared read").isNotDone();
-        var taken = deadline.then(new CompletableFuture<String>().orTimeout(50, TimeUnit.MILLISECONDS), "create",
-                String::length);
+        var taken = deadline.then(deadline.bound(new CompletableFuture<String>()), "create", String::length);
         assertThatThrownBy(() -> Futures.join(taken))
                 .isInstanceOf(StorageException.Unavailable.class).hasMessage("etcd create timed out after 50 ms");
+    }
+
+    @Test
+    @DisplayName("bound calls fail with TimeoutException once the timeout passes, answered ones are left alone")
+    void bound() throws Exception {
+        long start = System.nanoTime();
+        CompletableFuture<String> answered = deadline.bound(new CompletableFuture<>());
+        CompletableFuture<String> silent = deadline.bound(new CompletableFuture<>());
+        answered.complete("ok");
+        assertThatThrownBy(() -> silent.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(System.nanoTime() - start).as("not before the timeout").isGreaterThanOrEqualTo(
+                TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(answered.join()).isEqualTo("ok");
+        // after a quiet spell (the sweeper sleeps with nothing pending) a new call still gets its deadline
+        CompletableFuture<String> later = deadline.bound(new CompletableFuture<>());
+        assertThatThrownBy(() -> later.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
     }
 
     @Test
