@@ -64,10 +64,11 @@ final class Patcher {
 
     /**
      * {@code answer} for a patch whose resourceVersion test fails against etcd's state too (the client's version
-     * is older than a copy this server has seen): only whether the object still exists (404) needs etcd.
+     * is older than a copy this server has seen): only whether the object still exists (404) needs etcd, and
+     * not its value. With 32 allocators on one pool, 15 of 16 patches end here.
      */
     private CompletionStage<Written> existsThen(Request r, ApiException answer) {
-        return registry.readAsync(r.namespace(), r.name(), "get", r.offload().blocking())
+        return registry.existsAsync(r.namespace(), r.name(), "get", r.offload().blocking())
                 .thenCompose(exists -> Futures.failed(answer));
     }
 

@@ -220,6 +220,22 @@ public final class ResourceRegistry {
                 name).thenApply(snapshot -> snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name)));
     }
 
+    /**
+     * Whether the object exists, by a linearizable read of its mod revision only (the value stays in etcd), on
+     * {@code blocking}; fails with the API error (404 when absent).
+     */
+    CompletionStage<Long> existsAsync(String namespace, String name, String operation,
+            java.util.concurrent.Executor blocking) {
+        String key = keys.key(namespace, name);
+        return StorageErrors.interpreted(CompletableFuture.supplyAsync(() -> store.stamp(key), blocking), resource(),
+                operation, name).thenApply(stamp -> {
+                    if (stamp.modRevision() == 0) {
+                        throw ApiException.notFound(resource(), name);
+                    }
+                    return stamp.modRevision();
+                });
+    }
+
     KeyValue read(String namespace, String name, String operation) {
         Snapshot snapshot = call(operation.equals("patch") ? "get" : operation, name,
                 () -> store.get(keys.key(namespace, name)));

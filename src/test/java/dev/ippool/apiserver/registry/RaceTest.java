@@ -41,6 +41,9 @@ class RaceTest extends PrivateEtcd {
         final AtomicReference<KeyValue> cached = new AtomicReference<>();
         /** The thread each asynchronous update was issued from. */
         final List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Reads of a value, and reads of a mod revision only. */
+        final java.util.concurrent.atomic.AtomicInteger valueReads = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger stampReads = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public java.util.Optional<KeyValue> possiblyStale(String key) {
@@ -49,7 +52,14 @@ class RaceTest extends PrivateEtcd {
 
         @Override
         public Snapshot get(String key) {
+            valueReads.incrementAndGet();
             return etcdStore.get(key);
+        }
+
+        @Override
+        public Stamp stamp(String key) {
+            stampReads.incrementAndGet();
+            return etcdStore.stamp(key);
         }
 
         @Override
@@ -86,6 +96,7 @@ class RaceTest extends PrivateEtcd {
 
         @Override
         public java.util.Optional<java.util.concurrent.CompletionStage<Snapshot>> getAsync(String key) {
+            valueReads.incrementAndGet();
             return etcdStore.getAsync(key);
         }
 
@@ -199,10 +210,15 @@ class RaceTest extends PrivateEtcd {
         assertThat(result.path("spec").path("allocations").has("7")).isTrue();
         assertThat(result.path("spec").path("allocations").path("1").path("id").asText()).isEqualTo("mine");
 
-        // the cache is at the current revision now, the client's test is older: 422 without re-applying
+        // the cache is at the current revision now, the client's test is older: 422 without re-applying, and
+        // whether the object exists is all that is read from etcd (its mod revision, not its value)
         store.cached.set(stored());
+        store.valueReads.set(0);
+        store.stampReads.set(0);
         assertThatThrownBy(() -> jsonPatch("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
                 + first + "\"}]")).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        assertThat(store.valueReads.get()).isZero();
+        assertThat(store.stampReads.get()).isEqualTo(1);
 
         // removing allocation 7 is a no-op against a copy from before it was added, not against etcd
         store.cached.set(stored());
