@@ -221,13 +221,15 @@ public final class ResourceRegistry {
     }
 
     /**
-     * Whether the object exists, by a linearizable read of its mod revision only (the value stays in etcd), on
-     * {@code blocking}; fails with the API error (404 when absent).
+     * Whether the object exists, by a linearizable read of its mod revision only (the value stays in etcd),
+     * without blocking where the store reads so, else on {@code blocking}; fails with the API error (404 when
+     * absent).
      */
     CompletionStage<Long> existsAsync(String namespace, String name, String operation,
             java.util.concurrent.Executor blocking) {
         String key = keys.key(namespace, name);
-        return StorageErrors.interpreted(CompletableFuture.supplyAsync(() -> store.stamp(key), blocking), resource(),
+        return StorageErrors.interpreted(Futures.attempt(() -> store.stampAsync(key)
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> store.stamp(key), blocking))), resource(),
                 operation, name).thenApply(stamp -> {
                     if (stamp.modRevision() == 0) {
                         throw ApiException.notFound(resource(), name);

@@ -99,6 +99,12 @@ public final class MeteredStore implements Store {
     }
 
     @Override
+    public Optional<CompletionStage<Stamp>> stampAsync(String key) {
+        long start = System.nanoTime();
+        return backing.stampAsync(key).map(read -> read.whenComplete((stamp, error) -> record("get", key, start)));
+    }
+
+    @Override
     public Page list(ListRequest request) {
         return timed("list", request.prefix(), () -> backing.list(request));
     }

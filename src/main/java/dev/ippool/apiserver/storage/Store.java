@@ -41,6 +41,14 @@ public interface Store {
         return new Stamp(s.value().map(KeyValue::modRevision).orElse(0L), s.revision());
     }
 
+    /**
+     * {@link #stamp} without blocking the caller, where this store can read so, as {@link #getAsync}; empty when
+     * only the blocking {@link #stamp} answers (the default).
+     */
+    default Optional<CompletionStage<Stamp>> stampAsync(String key) {
+        return Optional.empty();
+    }
+
     /** What {@link #stamp} read: the key's mod revision (0: absent) and the store revision of the read. */
     record Stamp(long modRevision, long revision) {
     }

@@ -63,6 +63,12 @@ class RaceTest extends PrivateEtcd {
         }
 
         @Override
+        public java.util.Optional<java.util.concurrent.CompletionStage<Stamp>> stampAsync(String key) {
+            stampReads.incrementAndGet();
+            return etcdStore.stampAsync(key);
+        }
+
+        @Override
         public Page list(ListRequest request) {
             return etcdStore.list(request);
         }

@@ -61,10 +61,16 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
         long updated = store().update(prefix + "s", bytes("two"), created);
         assertThat(store().stamp(prefix + "s").modRevision()).isEqualTo(updated);
         assertThat(store().stamp(prefix + "s").revision()).isGreaterThanOrEqualTo(updated);
+        store().stampAsync(prefix + "s").ifPresent(read -> {
+            Store.Stamp async = Futures.join(read);
+            assertThat(async.modRevision()).isEqualTo(updated);
+            assertThat(async.revision()).isGreaterThanOrEqualTo(updated);
+        });
         long deleted = store().delete(prefix + "s", updated);
         Store.Stamp absent = store().stamp(prefix + "s");
         assertThat(absent.modRevision()).isZero();
         assertThat(absent.revision()).isGreaterThanOrEqualTo(deleted);
+        store().stampAsync(prefix + "s").ifPresent(read -> assertThat(Futures.join(read).modRevision()).isZero());
     }
 
     @Test

@@ -105,6 +105,11 @@ public final class CachingStore implements Store, AutoCloseable {
         return backing.stamp(key);
     }
 
+    @Override
+    public Optional<CompletionStage<Stamp>> stampAsync(String key) {
+        return backing.stampAsync(key);
+    }
+
     /**
      * The newer of the cache's copy of {@code key} and this server's last write of it (possibly stale either
      * way); a write the cache has caught up with is forgotten.

@@ -95,7 +95,16 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** A keys-only range: linearizable, coalesced as {@link #get} is, and no value on the wire. */
     @Override
     public Stamp stamp(String key) {
-        GetResponse response = await(stamps.read(key), "get", 0, false);
+        return stamp(await(stamps.read(key), "get", 0, false));
+    }
+
+    /** The same coalesced keys-only read, its shared future carrying the deadline. */
+    @Override
+    public Optional<CompletionStage<Stamp>> stampAsync(String key) {
+        return Optional.of(deadline.then(stamps.read(key), "get", EtcdStore::stamp));
+    }
+
+    private static Stamp stamp(GetResponse response) {
         long modRevision = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
         return new Stamp(modRevision, response.getHeader().getRevision());
     }
