@@ -215,27 +215,32 @@ public final class ResourceRegistry {
     CompletionStage<KeyValue> readAsync(String namespace, String name, String operation,
             java.util.concurrent.Executor blocking) {
         String key = keys.key(namespace, name);
-        return StorageErrors.interpreted(Futures.attempt(() -> store.getAsync(key)
-                .orElseGet(() -> CompletableFuture.supplyAsync(() -> store.get(key), blocking))), resource(), operation,
-                name).thenApply(snapshot -> snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name)));
+        return storeAsync(() -> store.getAsync(key), () -> store.get(key), blocking, operation, name)
+                .thenApply(snapshot -> snapshot.value().orElseThrow(() -> ApiException.notFound(resource(), name)));
     }
 
     /**
-     * Whether the object exists, by a linearizable read of its mod revision only (the value stays in etcd),
-     * without blocking where the store reads so, else on {@code blocking}; fails with the API error (404 when
-     * absent).
+     * Whether the object exists, by a linearizable read of its mod revision only (the value stays in etcd), as
+     * {@link #readAsync} reads; fails with the API error (404 when absent).
      */
     CompletionStage<Long> existsAsync(String namespace, String name, String operation,
             java.util.concurrent.Executor blocking) {
         String key = keys.key(namespace, name);
-        return StorageErrors.interpreted(Futures.attempt(() -> store.stampAsync(key)
-                .orElseGet(() -> CompletableFuture.supplyAsync(() -> store.stamp(key), blocking))), resource(),
-                operation, name).thenApply(stamp -> {
+        return storeAsync(() -> store.stampAsync(key), () -> store.stamp(key), blocking, operation, name)
+                .thenApply(stamp -> {
                     if (stamp.modRevision() == 0) {
                         throw ApiException.notFound(resource(), name);
                     }
                     return stamp.modRevision();
                 });
+    }
+
+    /** The store's own asynchronous read where it has one, else its blocking read on {@code blocking}. */
+    private <T> CompletionStage<T> storeAsync(java.util.function.Supplier<java.util.Optional<CompletionStage<T>>> async,
+            java.util.function.Supplier<T> blockingRead, java.util.concurrent.Executor blocking, String operation,
+            String name) {
+        return StorageErrors.interpreted(Futures.attempt(() -> async.get()
+                .orElseGet(() -> CompletableFuture.supplyAsync(blockingRead, blocking))), resource(), operation, name);
     }
 
     KeyValue read(String namespace, String name, String operation) {
