@@ -9,6 +9,7 @@ import dev.ippool.apiserver.storage.etcd.EtcdStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -25,7 +26,7 @@ public class StorageProducer {
     @Typed(EtcdStore.class)
     // Built at start-up on the main thread: jetcd creates its own Vert.x and warns when built on a Vert.x context.
     @Startup
-    EtcdStore store(IppoolConfig config, Instance<DevEtcd> devEtcd) {
+    EtcdStore store(IppoolConfig config, Instance<DevEtcd> devEtcd, Vertx vertx) {
         IppoolConfig.Etcd etcd = config.etcd();
         List<String> endpoints = etcd.endpoints().filter(list -> !list.isEmpty())
                 .orElseGet(() -> {
@@ -35,8 +36,7 @@ public class StorageProducer {
                     throw new IllegalStateException(
                             "ippool.etcd.endpoints is not set: set ETCD_ENDPOINTS to etcd's client URLs");
                 });
-        return new EtcdStore(EtcdStore.connect(endpoints, etcd.requestTimeout(), etcd.maxInboundMessageBytes()),
-                etcd.requestTimeout());
+        return EtcdStore.open(endpoints, etcd.requestTimeout(), etcd.maxInboundMessageBytes(), vertx);
     }
 
     void close(@Disposes EtcdStore store) {

@@ -16,15 +16,11 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +37,7 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     private final Client client;
     private final KV kv;
+    private final KvCalls calls;
     private final Watch watch;
     private final Deadline deadline;
     private final JetcdMessages messages = new JetcdMessages();
@@ -49,15 +46,31 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** Set by {@link #close}: the watches it ends are ended on purpose, not broken. */
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** A store whose every call goes through jetcd's {@code client}. */
     public EtcdStore(Client client, Duration timeout) {
+        this(client, timeout, null);
+    }
+
+    EtcdStore(Client client, Duration timeout, LoopChannels loops) {
         this.client = client;
         this.kv = client.getKVClient();
+        this.calls = new KvCalls(kv, loops);
         this.watch = client.getWatchClient();
         this.deadline = new Deadline(timeout.toMillis());
         // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
-        this.reads = new ReadCoalescer<>(key -> deadline.bound(kv.get(bytes(key))));
-        GetOption keysOnly = GetOption.builder().withKeysOnly(true).build();
-        this.stamps = new ReadCoalescer<>(key -> deadline.bound(kv.get(bytes(key), keysOnly)));
+        this.reads = new ReadCoalescer<>(key -> deadline.bound(calls.get(key, false)));
+        this.stamps = new ReadCoalescer<>(key -> deadline.bound(calls.get(key, true)));
+    }
+
+    /**
+     * A store on {@code endpoints} whose request-path calls run on {@code vertx}'s event loops where that
+     * applies (see {@link LoopChannels}), and through jetcd otherwise.
+     */
+    public static EtcdStore open(List<String> endpoints, Duration timeout, int maxInboundBytes, Vertx vertx) {
+        Client client = connect(endpoints, timeout, maxInboundBytes);
+        // gRPC's own deadline only frees a call's stream; a second past ours, so ours always answers first
+        return new EtcdStore(client, timeout,
+                LoopChannels.open(vertx, endpoints, maxInboundBytes, timeout.toMillis() + 1000).orElse(null));
     }
 
     /** Builds a jetcd client whose inbound limit allows large pools and lists. */
@@ -125,22 +138,13 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     @Override
     public long create(String key, byte[] value) {
-        return created(await(createTxn(key, value), "create"));
+        return created(await(calls.create(key, value), "create"));
     }
 
     /** One transaction, as {@link #create}, with the same deadline and errors. */
     @Override
     public CompletionStage<Long> createAsync(String key, byte[] value) {
-        return deadline.then(deadline.bound(createTxn(key, value)), "create", this::created);
-    }
-
-    private CompletableFuture<TxnResponse> createTxn(String key, byte[] value) {
-        ByteSequence k = bytes(key);
-        return kv.txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(k, wrap(value), PutOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit();
+        return deadline.then(deadline.bound(calls.create(key, value)), "create", this::created);
     }
 
     private long created(TxnResponse response) {
@@ -152,41 +156,25 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
-        ByteSequence k = bytes(key);
-        return conditioned(key, await(conditional(k, expectedModRevision, Op.put(k, wrap(value), PutOption.DEFAULT)),
-                "update"));
+        return conditioned(key, await(calls.update(key, value, expectedModRevision), "update"));
     }
 
     /** One transaction, as {@link #update}, with the same deadline and errors. */
     @Override
     public CompletionStage<Long> updateAsync(String key, byte[] value, long expectedModRevision) {
-        ByteSequence k = bytes(key);
-        return deadline.then(deadline.bound(conditional(k, expectedModRevision,
-                Op.put(k, wrap(value), PutOption.DEFAULT))), "update", r -> conditioned(key, r));
+        return deadline.then(deadline.bound(calls.update(key, value, expectedModRevision)), "update",
+                r -> conditioned(key, r));
     }
 
     @Override
     public long delete(String key, long expectedModRevision) {
-        ByteSequence k = bytes(key);
-        return conditioned(key, await(conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT)),
-                "delete"));
+        return conditioned(key, await(calls.delete(key, expectedModRevision), "delete"));
     }
 
     /** One transaction, as {@link #delete}, with the same deadline and errors. */
     @Override
     public CompletionStage<Long> deleteAsync(String key, long expectedModRevision) {
-        ByteSequence k = bytes(key);
-        return deadline.then(deadline.bound(conditional(k, expectedModRevision, Op.delete(k, DeleteOption.DEFAULT))),
-                "delete", r -> conditioned(key, r));
-    }
-
-    /** Runs {@code then} only if the key's mod revision is still {@code expected}; else reads the winner. */
-    private CompletableFuture<TxnResponse> conditional(ByteSequence key, long expected, Op then) {
-        return kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
-                .Then(then)
-                .Else(Op.get(key, GetOption.DEFAULT))
-                .commit();
+        return deadline.then(deadline.bound(calls.delete(key, expectedModRevision)), "delete", r -> conditioned(key, r));
     }
 
     /** The revision of a conditional write, or the loss: Conflict with the winner, or NotFound. */
@@ -269,6 +257,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     public void close() {
         // a watch's listener would hear of its end as a failure and try to resume it
         closed.set(true);
+        calls.close();
         client.close();
         deadline.close();
     }
@@ -292,14 +281,6 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     private <T> T await(CompletableFuture<T> future, String operation, long revision, boolean own) {
         return deadline.await(future, operation, revision, own);
-    }
-
-    /**
-     * The value as jetcd takes it, without the copy {@code ByteSequence.from(byte[])} makes: the callers hand over
-     * arrays they never change again, and jetcd copies the value twice more on its way into the request.
-     */
-    private static ByteSequence wrap(byte[] value) {
-        return ByteSequence.from(com.google.protobuf.UnsafeByteOperations.unsafeWrap(value));
     }
 
     static ByteSequence bytes(String s) {

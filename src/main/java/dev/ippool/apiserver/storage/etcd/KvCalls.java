@@ -1,0 +1,123 @@
+package dev.ippool.apiserver.storage.etcd;
+
+import static dev.ippool.apiserver.storage.etcd.EtcdStore.bytes;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The calls on a request's path, the conditional writes and the reads of one key, each made on the event loops'
+ * channels ({@link LoopChannels}) when there are some, and else, or when a channel refuses it as unavailable,
+ * through jetcd. Either way the answer is jetcd's response type, so the store reads both alike.
+ *
+ * <p>Each write's losing branch reads the key, so a conflict carries the winner and a retry needs no second round
+ * trip (kube-apiserver's etcd3 store does the same).
+ */
+final class KvCalls implements AutoCloseable {
+
+    private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
+
+    private final KV kv;
+    /** null: every call through jetcd. */
+    private final LoopChannels loops;
+
+    KvCalls(KV kv, LoopChannels loops) {
+        this.kv = kv;
+        this.loops = loops;
+    }
+
+    /** Puts {@code value} if {@code key} does not exist; else reads it. */
+    CompletableFuture<TxnResponse> create(String key, byte[] value) {
+        return txn(() -> LoopChannels.create(utf8(key), unsafe(value)), () -> {
+            ByteSequence k = bytes(key);
+            return kv.txn()
+                    .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(k, ByteSequence.from(unsafe(value)), PutOption.DEFAULT))
+                    .Else(Op.get(k, GetOption.DEFAULT))
+                    .commit();
+        });
+    }
+
+    /** Puts {@code value} if {@code key} is at mod revision {@code expected}; else reads it. */
+    CompletableFuture<TxnResponse> update(String key, byte[] value, long expected) {
+        return txn(() -> LoopChannels.update(utf8(key), unsafe(value), expected),
+                () -> conditional(bytes(key), expected, Op.put(bytes(key), ByteSequence.from(unsafe(value)),
+                        PutOption.DEFAULT)));
+    }
+
+    /** Deletes {@code key} if it is at mod revision {@code expected}; else reads it. */
+    CompletableFuture<TxnResponse> delete(String key, long expected) {
+        return txn(() -> LoopChannels.delete(utf8(key), expected),
+                () -> conditional(bytes(key), expected, Op.delete(bytes(key), DeleteOption.DEFAULT)));
+    }
+
+    /** A linearizable read of one key, without its value when {@code keysOnly}. */
+    CompletableFuture<GetResponse> get(String key, boolean keysOnly) {
+        Supplier<CompletableFuture<GetResponse>> viaJetcd = () -> kv.get(bytes(key),
+                keysOnly ? KEYS_ONLY : GetOption.DEFAULT);
+        if (loops == null) {
+            return viaJetcd.get();
+        }
+        return orJetcd(loops.range(LoopChannels.get(utf8(key), keysOnly))
+                .thenApply(r -> new GetResponse(r, ByteSequence.EMPTY)), viaJetcd);
+    }
+
+    /** Closes the event loops' channels; jetcd's client belongs to the store. */
+    @Override
+    public void close() {
+        if (loops != null) {
+            loops.close();
+        }
+    }
+
+    private CompletableFuture<TxnResponse> txn(Supplier<TxnRequest> request,
+            Supplier<CompletableFuture<TxnResponse>> viaJetcd) {
+        if (loops == null) {
+            return viaJetcd.get();
+        }
+        return orJetcd(loops.txn(request.get()).thenApply(r -> new TxnResponse(r, ByteSequence.EMPTY)), viaJetcd);
+    }
+
+    private CompletableFuture<TxnResponse> conditional(ByteSequence key, long expected, Op then) {
+        return kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
+                .Then(then)
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit();
+    }
+
+    /**
+     * {@code call}, or, if the channel refused it as unavailable (etcd restarting, or the channel in its
+     * reconnect back-off), the same call through jetcd, which retries within the deadline as before.
+     */
+    private static <T> CompletableFuture<T> orJetcd(CompletableFuture<T> call, Supplier<CompletableFuture<T>> viaJetcd) {
+        return call.exceptionallyCompose(error -> Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE
+                ? viaJetcd.get() : CompletableFuture.failedFuture(error));
+    }
+
+    /**
+     * The value as gRPC takes it, without a copy: the callers hand over arrays they never change again, and
+     * {@code ByteSequence.from(byte[])} would copy it once more on its way into the request.
+     */
+    private static ByteString unsafe(byte[] value) {
+        return UnsafeByteOperations.unsafeWrap(value);
+    }
+
+    private static ByteString utf8(String key) {
+        return ByteString.copyFromUtf8(key);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.ippool.apiserver.storage.etcd;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Compare;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * etcd's KV service on one gRPC channel per event loop of the application's Vert.x, for the calls on a request's
+ * path (the conditional writes and the key reads).
+ *
+ * <p>Why not jetcd for these: jetcd runs each call through a retry policy on its own executor thread, and its
+ * channel lives on one event loop of a second Vert.x. A create on a request's event loop therefore woke three
+ * other threads before its answer came back to that loop, and on a virtual machine with 2 cores a thread
+ * wake-up costs more than the etcd round trip's own CPU. Here a call made on an event loop uses that loop's
+ * channel: the request is written, and its answer read and handed on, by the same thread, with no hand-over at
+ * all. A call from any other thread takes the channels in turn.
+ *
+ * <p>jetcd keeps everything else (watches, lists, compaction), and a call refused here as unavailable is made
+ * again through jetcd, whose retries ride out an etcd restart or a channel's reconnect back-off.
+ */
+final class LoopChannels implements AutoCloseable {
+
+    private record Lane(EventExecutor loop, ManagedChannel channel, KVGrpc.KVStub stub) {
+    }
+
+    private final List<Lane> lanes;
+    private final long deadlineMillis;
+    private final AtomicInteger turn = new AtomicInteger();
+
+    private LoopChannels(List<Lane> lanes, long deadlineMillis) {
+        this.lanes = lanes;
+        this.deadlineMillis = deadlineMillis;
+    }
+
+    /**
+     * Channels on {@code vertx}'s event loops to the one plain-text endpoint, or none where that does not apply:
+     * several endpoints (jetcd balances them and fails over) or Vert.x on a native transport (the channel type
+     * must match the loop's).
+     *
+     * @param deadlineMillis gRPC's own deadline on a call, which frees the call's stream; callers put theirs on
+     *                       the returned futures
+     */
+    // Vert.x 4 deprecates nettyEventLoopGroup() for Vert.x 5, which moves it to its internal API; jetcd 0.8.5 pins
+    // this service to Vert.x 4 (see the README's stack), and the loops themselves are what this class is about
+    @SuppressWarnings("deprecation")
+    static Optional<LoopChannels> open(Vertx vertx, List<String> endpoints, int maxInboundBytes, long deadlineMillis) {
+        if (vertx == null || vertx.isNativeTransportEnabled() || endpoints.size() != 1) {
+            return Optional.empty();
+        }
+        URI uri = URI.create(endpoints.get(0));
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+            return Optional.empty();
+        }
+        List<Lane> lanes = new ArrayList<>();
+        for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+                    .eventLoopGroup((EventLoop) loop)
+                    .channelType(NioSocketChannel.class)
+                    .usePlaintext()
+                    // the answer is handed on by the loop that read it: the point of the whole class
+                    .directExecutor()
+                    .maxInboundMessageSize(maxInboundBytes)
+                    .build();
+            lanes.add(new Lane(loop, channel, KVGrpc.newStub(channel)));
+        }
+        return lanes.isEmpty() ? Optional.empty() : Optional.of(new LoopChannels(List.copyOf(lanes), deadlineMillis));
+    }
+
+    CompletableFuture<TxnResponse> txn(TxnRequest request) {
+        Answer<TxnResponse> answer = new Answer<>();
+        stub().txn(request, answer);
+        return answer.future;
+    }
+
+    CompletableFuture<RangeResponse> range(RangeRequest request) {
+        Answer<RangeResponse> answer = new Answer<>();
+        stub().range(request, answer);
+        return answer.future;
+    }
+
+    private KVGrpc.KVStub stub() {
+        Lane lane = null;
+        for (Lane candidate : lanes) {
+            if (candidate.loop().inEventLoop()) {
+                lane = candidate;
+                break;
+            }
+        }
+        if (lane == null) {
+            lane = lanes.get(Math.floorMod(turn.getAndIncrement(), lanes.size()));
+        }
+        return lane.stub().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        lanes.forEach(lane -> lane.channel().shutdownNow());
+    }
+
+    /** A transaction that puts {@code value} if {@code key} does not exist, and else reads it. */
+    static TxnRequest create(ByteString key, ByteString value) {
+        Compare absent = Compare.newBuilder().setKey(key).setTarget(Compare.CompareTarget.CREATE)
+                .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0).build();
+        return txn(absent, RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(key).setValue(value))
+                .build(), key);
+    }
+
+    /** A transaction that puts {@code value} if {@code key} is at {@code modRevision}, and else reads it. */
+    static TxnRequest update(ByteString key, ByteString value, long modRevision) {
+        return txn(at(key, modRevision), RequestOp.newBuilder()
+                .setRequestPut(PutRequest.newBuilder().setKey(key).setValue(value)).build(), key);
+    }
+
+    /** A transaction that deletes {@code key} if it is at {@code modRevision}, and else reads it. */
+    static TxnRequest delete(ByteString key, long modRevision) {
+        return txn(at(key, modRevision), RequestOp.newBuilder()
+                .setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(key)).build(), key);
+    }
+
+    /** A linearizable read of one key, its value left out when {@code keysOnly}. */
+    static RangeRequest get(ByteString key, boolean keysOnly) {
+        return RangeRequest.newBuilder().setKey(key).setKeysOnly(keysOnly).build();
+    }
+
+    private static Compare at(ByteString key, long modRevision) {
+        return Compare.newBuilder().setKey(key).setTarget(Compare.CompareTarget.MOD)
+                .setResult(Compare.CompareResult.EQUAL).setModRevision(modRevision).build();
+    }
+
+    private static TxnRequest txn(Compare compare, RequestOp then, ByteString key) {
+        return TxnRequest.newBuilder().addCompare(compare).addSuccess(then)
+                .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key)))
+                .build();
+    }
+
+    /** A unary call's one answer or error, as a future. */
+    private static final class Answer<T> implements StreamObserver<T> {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+
+        @Override
+        public void onNext(T value) {
+            future.complete(value);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            future.completeExceptionally(error);
+        }
+
+        @Override
+        public void onCompleted() {
+            // a unary call's answer came in onNext
+        }
+    }
+}
