@@ -63,6 +63,16 @@ class LoopEtcdStoreTest extends StoreContract {
         assertThat(loopStore.get(key).value()).isEmpty();
     }
 
+    @Test
+    @DisplayName("a call made off the event loops (a worker's) is answered on the store's own loop, not on theirs")
+    void offLoopAnsweredOnItsOwnLoop() throws Exception {
+        String key = "/offloop/" + System.nanoTime();
+        CompletableFuture<String> answeredOn = loopStore.createAsync(key, new byte[] {'1'}).toCompletableFuture()
+                .thenApply(revision -> Thread.currentThread().getName());
+        // a busy application loop (writing watch frames) must not hold up an answer that only goes on to a worker
+        assertThat(answeredOn.get(10, TimeUnit.SECONDS)).startsWith("etcd-calls");
+    }
+
     /** {@code call} started on an event loop; its answer, checked to arrive on that same thread. */
     private static <T> T onLoop(Supplier<CompletionStage<T>> call) throws Exception {
         CompletableFuture<T> answer = new CompletableFuture<>();

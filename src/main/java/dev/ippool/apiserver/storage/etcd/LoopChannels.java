@@ -14,7 +14,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -23,7 +26,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * etcd's KV service on one gRPC channel per event loop of the application's Vert.x, for the calls on a request's
@@ -34,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * other threads before its answer came back to that loop, and on a virtual machine with 2 cores a thread
  * wake-up costs more than the etcd round trip's own CPU. Here a call made on an event loop uses that loop's
  * channel: the request is written, and its answer read and handed on, by the same thread, with no hand-over at
- * all. A call from any other thread takes the channels in turn.
+ * all. A call from any other thread (a worker's PUT or PATCH, a blocking caller) goes to a channel on a loop of
+ * its own, as jetcd's calls did: under a watch fan-out the application's loops are busy writing frames, and an
+ * answer that only hops on to a worker must not queue behind them.
  *
  * <p>jetcd keeps everything else (watches, lists, compaction), and a call refused here as unavailable is made
  * again through jetcd, whose retries ride out an etcd restart or a channel's reconnect back-off.
@@ -45,11 +49,15 @@ final class LoopChannels implements AutoCloseable {
     }
 
     private final List<Lane> lanes;
+    /** For callers on no event loop of the application. */
+    private final Lane offLoop;
+    private final EventLoopGroup offLoopGroup;
     private final long deadlineMillis;
-    private final AtomicInteger turn = new AtomicInteger();
 
-    private LoopChannels(List<Lane> lanes, long deadlineMillis) {
+    private LoopChannels(List<Lane> lanes, Lane offLoop, EventLoopGroup offLoopGroup, long deadlineMillis) {
         this.lanes = lanes;
+        this.offLoop = offLoop;
+        this.offLoopGroup = offLoopGroup;
         this.deadlineMillis = deadlineMillis;
     }
 
@@ -74,17 +82,23 @@ final class LoopChannels implements AutoCloseable {
         }
         List<Lane> lanes = new ArrayList<>();
         for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
-                    .eventLoopGroup((EventLoop) loop)
-                    .channelType(NioSocketChannel.class)
-                    .usePlaintext()
-                    // the answer is handed on by the loop that read it: the point of the whole class
-                    .directExecutor()
-                    .maxInboundMessageSize(maxInboundBytes)
-                    .build();
-            lanes.add(new Lane(loop, channel, KVGrpc.newStub(channel)));
+            lanes.add(lane(uri, (EventLoop) loop, maxInboundBytes));
         }
-        return lanes.isEmpty() ? Optional.empty() : Optional.of(new LoopChannels(List.copyOf(lanes), deadlineMillis));
+        EventLoopGroup own = new NioEventLoopGroup(1, new DefaultThreadFactory("etcd-calls", true));
+        return Optional.of(new LoopChannels(List.copyOf(lanes), lane(uri, own.next(), maxInboundBytes), own,
+                deadlineMillis));
+    }
+
+    private static Lane lane(URI uri, EventLoop loop, int maxInboundBytes) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+                .eventLoopGroup(loop)
+                .channelType(NioSocketChannel.class)
+                .usePlaintext()
+                // the answer is handed on by the loop that read it: the point of the whole class
+                .directExecutor()
+                .maxInboundMessageSize(maxInboundBytes)
+                .build();
+        return new Lane(loop, channel, KVGrpc.newStub(channel));
     }
 
     CompletableFuture<TxnResponse> txn(TxnRequest request) {
@@ -108,7 +122,7 @@ final class LoopChannels implements AutoCloseable {
             }
         }
         if (lane == null) {
-            lane = lanes.get(Math.floorMod(turn.getAndIncrement(), lanes.size()));
+            lane = offLoop;
         }
         return lane.stub().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
     }
@@ -116,6 +130,8 @@ final class LoopChannels implements AutoCloseable {
     @Override
     public void close() {
         lanes.forEach(lane -> lane.channel().shutdownNow());
+        offLoop.channel().shutdownNow();
+        offLoopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     /** A transaction that puts {@code value} if {@code key} does not exist, and else reads it. */
