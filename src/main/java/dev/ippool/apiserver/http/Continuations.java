@@ -12,10 +12,10 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * Which thread the resources' work runs on. A request starts on its event loop. etcd's answers all arrive on
- * jetcd's one event loop, which must stay free for etcd's traffic and the watch stream: what follows an answer
- * goes back to the request's event loop (a GET, a POST) or to a worker (a PUT, a PATCH). What blocks or is large
- * goes to the worker pool.
+ * Which thread the resources' work runs on. A request starts on its event loop. An etcd call made there is
+ * answered on that loop (the store has a gRPC channel per loop), where a GET or a POST goes on; an answer that
+ * arrives elsewhere (jetcd's loop, when the store falls back to it) goes back to the request's loop. A PUT or a
+ * PATCH goes on on a worker. What blocks or is large goes to the worker pool.
  */
 final class Continuations {
 
