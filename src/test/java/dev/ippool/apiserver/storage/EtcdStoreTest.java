@@ -40,14 +40,6 @@ class EtcdStoreTest extends StoreContract {
     }
 
     @Test
-    @DisplayName("a value over etcd's request limit fails with TooLarge, not a generic error")
-    void tooLarge() {
-        byte[] big = new byte[2 * 1024 * 1024];
-        assertThatThrownBy(() -> etcdStore.create("/big/" + System.nanoTime(), big))
-                .isInstanceOf(StorageException.TooLarge.class);
-    }
-
-    @Test
     @DisplayName("an unreachable etcd fails with Unavailable within the deadline, never hangs")
     void unreachable() {
         String dead = "http://127.0.0.1:" + EtcdProcess.freePort();

@@ -93,14 +93,6 @@ class LoopEtcdStoreTest extends StoreContract {
     }
 
     @Test
-    @DisplayName("a value over etcd's request limit fails with TooLarge on the loops' channels too")
-    void tooLarge() {
-        byte[] big = new byte[2 * 1024 * 1024];
-        assertThatThrownBy(() -> loopStore.create("/big/" + System.nanoTime(), big))
-                .isInstanceOf(StorageException.TooLarge.class);
-    }
-
-    @Test
     @DisplayName("an unreachable etcd fails with Unavailable within the deadline, on the loops' channels too")
     void unreachable() {
         String dead = "http://127.0.0.1:" + EtcdProcess.freePort();

@@ -55,6 +55,17 @@ public abstract class StoreContract extends dev.ippool.apiserver.support.Private
     }
 
     @Test
+    @DisplayName("a create or update over etcd's request limit fails with TooLarge, and nothing is written")
+    void tooLarge() {
+        byte[] big = new byte[2 * 1024 * 1024];
+        assertThatThrownBy(() -> store().create(prefix + "big", big)).isInstanceOf(StorageException.TooLarge.class);
+        long created = store().create(prefix + "big", bytes("small"));
+        assertThatThrownBy(() -> store().update(prefix + "big", big, created))
+                .isInstanceOf(StorageException.TooLarge.class);
+        assertThat(store().get(prefix + "big").value().orElseThrow().modRevision()).isEqualTo(created);
+    }
+
+    @Test
     @DisplayName("a stamp is the key's current mod revision (0 when absent) and the revision of the read")
     void stamp() {
         long created = store().create(prefix + "s", bytes("one"));
