@@ -17,6 +17,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -55,14 +56,13 @@ final class KvCalls implements AutoCloseable {
     /** Puts {@code value} if {@code key} is at mod revision {@code expected}; else reads it. */
     CompletableFuture<TxnResponse> update(String key, byte[] value, long expected) {
         return txn(() -> LoopChannels.update(utf8(key), unsafe(value), expected),
-                () -> conditional(bytes(key), expected, Op.put(bytes(key), ByteSequence.from(unsafe(value)),
-                        PutOption.DEFAULT)));
+                () -> conditional(key, expected, k -> Op.put(k, ByteSequence.from(unsafe(value)), PutOption.DEFAULT)));
     }
 
     /** Deletes {@code key} if it is at mod revision {@code expected}; else reads it. */
     CompletableFuture<TxnResponse> delete(String key, long expected) {
         return txn(() -> LoopChannels.delete(utf8(key), expected),
-                () -> conditional(bytes(key), expected, Op.delete(bytes(key), DeleteOption.DEFAULT)));
+                () -> conditional(key, expected, k -> Op.delete(k, DeleteOption.DEFAULT)));
     }
 
     /** A linearizable read of one key, without its value when {@code keysOnly}. */
@@ -92,11 +92,13 @@ final class KvCalls implements AutoCloseable {
         return orJetcd(loops.txn(request.get()).thenApply(r -> new TxnResponse(r, ByteSequence.EMPTY)), viaJetcd);
     }
 
-    private CompletableFuture<TxnResponse> conditional(ByteSequence key, long expected, Op then) {
+    /** The key encoded once, for the comparison, {@code then} and the losing branch's read. */
+    private CompletableFuture<TxnResponse> conditional(String key, long expected, Function<ByteSequence, Op> then) {
+        ByteSequence k = bytes(key);
         return kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
-                .Then(then)
-                .Else(Op.get(key, GetOption.DEFAULT))
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
+                .Then(then.apply(k))
+                .Else(Op.get(k, GetOption.DEFAULT))
                 .commit();
     }
 
