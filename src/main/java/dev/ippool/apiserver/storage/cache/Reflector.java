@@ -1,12 +1,14 @@
 package dev.ippool.apiserver.storage.cache;
 
 import dev.ippool.apiserver.storage.Change;
+import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
 import dev.ippool.apiserver.storage.StorageException;
 import dev.ippool.apiserver.storage.Store;
 import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,12 @@ import org.jboss.logging.Logger;
 final class Reflector {
 
     private static final Logger LOG = Logger.getLogger(Reflector.class);
+    /** Keys in the first page of a list, before the values' sizes are known. */
+    private static final long FIRST_PAGE = 64;
+    /** About this many bytes in each later page. */
+    private static final long PAGE_BYTES = 8L << 20;
+    /** kube's cacher's page size (storageWatchListPageSize). */
+    private static final long MAX_PAGE = 10_000;
 
     private final Store backing;
     private final String prefix;
@@ -62,7 +70,7 @@ final class Reflector {
             lock.unlock();
         }
         try {
-            Page page = backing.list(ListRequest.all(prefix));
+            Page page = listInPages();
             lock.lock();
             try {
                 if (closed || myGeneration != generation) {
@@ -76,6 +84,34 @@ final class Reflector {
             }
         } catch (StorageException e) {
             relistLater("list", e);
+        }
+    }
+
+    /**
+     * The prefix at one revision, read in pages of about {@link #PAGE_BYTES}: one range of a large prefix can pass
+     * the client's inbound limit, and the cache would never load, and it would hold the response, its protobuf
+     * form and their copies in the heap at once. kube's cacher lists its prefix in pages too. The first page fixes
+     * the revision; a compaction of it before the last page fails the list, which is retried as any other.
+     */
+    private Page listInPages() {
+        List<KeyValue> items = new ArrayList<>();
+        long revision = 0;
+        long limit = FIRST_PAGE;
+        long bytes = 0;
+        String start = null;
+        while (true) {
+            Page page = backing.list(new ListRequest(prefix, start, revision, limit));
+            // etcd's header carries its current revision, not the one read at: only the first page's counts
+            revision = revision == 0 ? page.revision() : revision;
+            items.addAll(page.items());
+            if (!page.more() || page.items().isEmpty()) {
+                return new Page(items, revision, false, 0);
+            }
+            for (KeyValue kv : page.items()) {
+                bytes += kv.key().length() + kv.value().length;
+            }
+            start = items.get(items.size() - 1).key() + '\0';
+            limit = Math.max(1, Math.min(MAX_PAGE, PAGE_BYTES * items.size() / Math.max(1, bytes)));
         }
     }
 
