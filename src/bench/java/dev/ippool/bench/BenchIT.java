@@ -37,7 +37,7 @@ class BenchIT {
                 "B5-ceiling-fanout-10-at-20-writes-delivery-p99", "B5-ceiling-fanout-10-delivery-p99",
                 "B6-idle-watches-50-heap", "B8-pool-8192-roundtrip-p99", "B8-over-limit-413",
                 "B8-raw-roundtrip-65536-p99", "B8-pool-65536-roundtrip-p99", "B9-startup-first-get",
-                "B9-ceiling-proxy-startup-first-get");
+                "B9-ceiling-proxy-startup-first-get", "B9-ceiling-quarkus-startup-first-get");
         for (JsonNode s : written.path("scenarios")) {
             assertThat(s.path("failures").asLong()).as(s.path("name").asText()).isZero();
             assertThat(s.path("operations").asLong()).as(s.path("name").asText()).isPositive();

@@ -235,5 +235,12 @@ final class ScaleScenarios {
         double median = millis[millis.length / 2];
         bed.results.add("B9-ceiling-proxy-startup-first-get", median, "ms", 0, "recorded", new Load.Outcome(0, median,
                 millis[millis.length - 1], millis.length, 0));
+        QuarkusFloor floor = new QuarkusFloor(work);
+        floor.build();
+        double[] floorMillis = floor.starts(bed.mode.starts());
+        System.out.println("B9 Quarkus floor starts (ms): " + Arrays.toString(floorMillis));
+        double floorMedian = floorMillis[floorMillis.length / 2];
+        bed.results.add("B9-ceiling-quarkus-startup-first-get", floorMedian, "ms", 0, "recorded",
+                new Load.Outcome(0, floorMedian, floorMillis[floorMillis.length - 1], floorMillis.length, 0));
     }
 }
