@@ -19,7 +19,7 @@ class CacheLoadTest extends PrivateEtcd {
     private static final int INBOUND = 12 << 20;
 
     @Test
-    @DisplayName("a prefix larger than one etcd response may be loads in pages, all at the first page's revision")
+    @DisplayName("a prefix too large for one etcd response loads in pages, all at the first page's revision")
     void loadsInPages() {
         String prefix = "/paged/";
         byte[] value = new byte[20 * 1024];
