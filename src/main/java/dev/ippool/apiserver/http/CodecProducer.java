@@ -1,6 +1,7 @@
 package dev.ippool.apiserver.http;
 
 import dev.ippool.apiserver.api.Codec;
+import dev.ippool.apiserver.config.StartAhead;
 import dev.ippool.apiserver.discovery.Discovery;
 import dev.ippool.apiserver.kinds.Catalog;
 import jakarta.enterprise.inject.Produces;
@@ -12,8 +13,8 @@ public class CodecProducer {
 
     @Produces
     @Singleton
-    Codec codec() {
-        return new Codec();
+    Codec codec(StartAhead ahead) {
+        return ahead.codec();
     }
 
     @Produces

@@ -17,6 +17,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,23 @@ class MetricsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).isEmpty();
         assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
+    @DisplayName("the JVM's metrics are those Quarkus's JVM binder gives, bound after the start (metrics.JvmMetrics)")
+    void jvmMetrics() throws Exception {
+        // every family Quarkus's binder gave, but the GC pause timer, which appears with the first collection
+        List<String> families = List.of("jvm_buffer_count_buffers", "jvm_buffer_memory_used_bytes",
+                "jvm_buffer_total_capacity_bytes", "jvm_classes_loaded_classes", "jvm_classes_loaded_count_classes_total",
+                "jvm_classes_unloaded_classes_total", "jvm_gc_live_data_size_bytes", "jvm_gc_max_data_size_bytes",
+                "jvm_gc_memory_allocated_bytes_total", "jvm_gc_memory_promoted_bytes_total", "jvm_gc_overhead",
+                "jvm_info_total", "jvm_memory_committed_bytes", "jvm_memory_max_bytes", "jvm_memory_usage_after_gc",
+                "jvm_memory_used_bytes", "jvm_threads_daemon_threads", "jvm_threads_live_threads",
+                "jvm_threads_peak_threads", "jvm_threads_started_threads_total", "jvm_threads_states_threads");
+        assertThat(eventually(10, () -> metrics().contains("\njvm_info_total{"))).isTrue();
+        String scraped = metrics();
+        assertThat(families).allSatisfy(family -> assertThat(scraped).containsPattern("\n" + family + "[{ ]"));
+        assertThat(scraped).contains("jvm_memory_used_bytes{area=\"heap\"");
     }
 
     private static double metricOrZero(String series) {

@@ -32,6 +32,8 @@ class LoopEtcdStoreTest extends StoreContract {
     static void open() {
         vertx = Vertx.vertx();
         loopStore = EtcdStore.open(List.of(etcd.clientUrl()), Duration.ofSeconds(5), 1 << 26, vertx);
+        // the channels open on a thread of their own; the contract suite and the tests below are about them
+        loopStore.ready().orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     @AfterAll
@@ -106,6 +108,7 @@ class LoopEtcdStoreTest extends StoreContract {
     void unreachable() {
         String dead = "http://127.0.0.1:" + EtcdProcess.freePort();
         try (EtcdStore down = EtcdStore.open(List.of(dead), Duration.ofMillis(500), 1 << 20, vertx)) {
+            down.ready().orTimeout(10, TimeUnit.SECONDS).join();
             Instant start = Instant.now();
             assertThatThrownBy(() -> down.create("/x", new byte[] {'1'}))
                     .isInstanceOf(StorageException.Unavailable.class);

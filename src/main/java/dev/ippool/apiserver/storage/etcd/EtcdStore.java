@@ -11,7 +11,6 @@ import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
@@ -26,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,16 +36,17 @@ import java.util.concurrent.CompletionStage;
  */
 public final class EtcdStore implements Store, AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(EtcdStore.class);
+
     private final Client client;
-    private final KV kv;
     private final KvCalls calls;
-    private final Watch watch;
     private final Deadline deadline;
     private final JetcdMessages messages = new JetcdMessages();
     private final ReadCoalescer<GetResponse> reads;
     private final ReadCoalescer<GetResponse> stamps;
     /** Set by {@link #close}: the watches it ends are ended on purpose, not broken. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
 
     /** A store whose every call goes through jetcd's {@code client}. */
     public EtcdStore(Client client, Duration timeout) {
@@ -53,9 +55,11 @@ public final class EtcdStore implements Store, AutoCloseable {
 
     EtcdStore(Client client, Duration timeout, LoopChannels loops) {
         this.client = client;
-        this.kv = client.getKVClient();
-        this.calls = new KvCalls(kv, loops);
-        this.watch = client.getWatchClient();
+        // jetcd builds its clients, its own Vert.x and channel with them, at the first use: see open
+        this.calls = new KvCalls(client::getKVClient);
+        if (loops != null) {
+            calls.attach(loops);
+        }
         this.deadline = new Deadline(timeout.toMillis());
         // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
         this.reads = new ReadCoalescer<>(key -> deadline.bound(calls.get(key, false)));
@@ -65,12 +69,54 @@ public final class EtcdStore implements Store, AutoCloseable {
     /**
      * A store on {@code endpoints} whose request-path calls run on {@code vertx}'s event loops where that
      * applies (see {@link LoopChannels}), and through jetcd otherwise.
+     *
+     * <p>jetcd's clients are built, and the loops' channels opened, on a thread of their own: gRPC's and Netty's
+     * set-up of them, and jetcd's own Vert.x, were 80-150 ms of a start's main thread, before its first answer (B9
+     * in the README). Until the channels are open the calls go through jetcd; {@link #ready} tells when they are.
+     * No request reaches the store so early (the HTTP server opens after the application's beans are built), so
+     * no event loop waits on jetcd's lock while its clients are built.
      */
     public static EtcdStore open(List<String> endpoints, Duration timeout, int maxInboundBytes, Vertx vertx) {
         Client client = connect(endpoints, timeout, maxInboundBytes);
-        // gRPC's own deadline only frees a call's stream; a second past ours, so ours always answers first
-        return new EtcdStore(client, timeout,
-                LoopChannels.open(vertx, endpoints, maxInboundBytes, timeout.toMillis() + 1000).orElse(null));
+        EtcdStore store = new EtcdStore(client, timeout, null);
+        Executor ownThread = task -> {
+            Thread thread = new Thread(task, "etcd-open");
+            thread.setDaemon(true);
+            thread.start();
+        };
+        store.ready = CompletableFuture.runAsync(() -> {
+            client.getKVClient();
+            client.getWatchClient();
+            // gRPC's own deadline only frees a call's stream; a second past ours, so ours always answers first
+            LoopChannels.open(vertx, endpoints, maxInboundBytes, timeout.toMillis() + 1000)
+                    .ifPresent(store.calls::attach);
+        }, ownThread).exceptionally(failure -> {
+            LOG.warnf(failure, "opening etcd's channels failed: they open at the first call, through jetcd");
+            return null;
+        });
+        return store;
+    }
+
+    /** The request path's calls, for tests in this package. */
+    KvCalls calls() {
+        return calls;
+    }
+
+    /**
+     * Completes once what {@link #open} opens aside is open: jetcd's clients, and the loops' channels where they
+     * apply (the calls use them from then on).
+     */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /**
+     * Initialises the classes of the client and calls {@link #open} builds, ahead of it on another thread
+     * ({@code config.StartAhead}): connects nowhere, and leaves no thread, channel or socket behind.
+     */
+    public static void preload() {
+        Client.builder().endpoints("http://127.0.0.1:2379").maxInboundMessageSize(1).retryDelay(10);
+        LoopChannels.preload();
     }
 
     /** Builds a jetcd client whose inbound limit allows large pools and lists. */
@@ -130,7 +176,7 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .withRevision(request.revision())
                 .withLimit(request.limit())
                 .build();
-        GetResponse response = await(kv.get(bytes(start), option), "list", request.revision());
+        GetResponse response = await(client.getKVClient().get(bytes(start), option), "list", request.revision());
         List<KeyValue> items = messages.kvs(response);
         long revision = response.getHeader().getRevision();
         return new Page(items, revision, response.isMore(), Math.max(0, response.getCount() - items.size()));
@@ -209,7 +255,7 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .withProgressNotify(true)
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
-        Watch.Watcher watcher = watch.watch(bytes(prefix), option, new Watch.Listener() {
+        Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option, new Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
                 if (ended.get()) {

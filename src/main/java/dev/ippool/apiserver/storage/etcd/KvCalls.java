@@ -32,20 +32,30 @@ final class KvCalls implements AutoCloseable {
 
     private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
 
-    private final KV kv;
-    /** null: every call through jetcd. */
-    private final LoopChannels loops;
+    /** jetcd's KV client, built at the first use (jetcd memoises it). */
+    private final Supplier<KV> jetcd;
+    /** null: every call through jetcd (there are none, or they are not open yet: see {@link #attach}). */
+    private volatile LoopChannels loops;
+    private boolean closed;
 
-    KvCalls(KV kv, LoopChannels loops) {
-        this.kv = kv;
-        this.loops = loops;
+    KvCalls(Supplier<KV> jetcd) {
+        this.jetcd = jetcd;
+    }
+
+    /** From now on the calls go through {@code opened}; closed at once if these calls already are. */
+    synchronized void attach(LoopChannels opened) {
+        if (closed) {
+            opened.close();
+        } else {
+            loops = opened;
+        }
     }
 
     /** Puts {@code value} if {@code key} does not exist; else reads it. */
     CompletableFuture<TxnResponse> create(String key, byte[] value) {
         return txn(() -> LoopChannels.create(utf8(key), unsafe(value)), () -> {
             ByteSequence k = bytes(key);
-            return kv.txn()
+            return jetcd.get().txn()
                     .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(k, ByteSequence.from(unsafe(value)), PutOption.DEFAULT))
                     .Else(Op.get(k, GetOption.DEFAULT))
@@ -67,8 +77,9 @@ final class KvCalls implements AutoCloseable {
 
     /** A linearizable read of one key, without its value when {@code keysOnly}. */
     CompletableFuture<GetResponse> get(String key, boolean keysOnly) {
-        Supplier<CompletableFuture<GetResponse>> viaJetcd = () -> kv.get(bytes(key),
+        Supplier<CompletableFuture<GetResponse>> viaJetcd = () -> jetcd.get().get(bytes(key),
                 keysOnly ? KEYS_ONLY : GetOption.DEFAULT);
+        LoopChannels loops = this.loops;
         if (loops == null) {
             return viaJetcd.get();
         }
@@ -78,7 +89,8 @@ final class KvCalls implements AutoCloseable {
 
     /** Closes the event loops' channels; jetcd's client belongs to the store. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (loops != null) {
             loops.close();
         }
@@ -86,6 +98,7 @@ final class KvCalls implements AutoCloseable {
 
     private CompletableFuture<TxnResponse> txn(Supplier<TxnRequest> request,
             Supplier<CompletableFuture<TxnResponse>> viaJetcd) {
+        LoopChannels loops = this.loops;
         if (loops == null) {
             return viaJetcd.get();
         }
@@ -95,7 +108,7 @@ final class KvCalls implements AutoCloseable {
     /** The key encoded once, for the comparison, {@code then} and the losing branch's read. */
     private CompletableFuture<TxnResponse> conditional(String key, long expected, Function<ByteSequence, Op> then) {
         ByteSequence k = bytes(key);
-        return kv.txn()
+        return jetcd.get().txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
                 .Then(then.apply(k))
                 .Else(Op.get(k, GetOption.DEFAULT))

@@ -90,6 +90,23 @@ final class LoopChannels implements AutoCloseable {
                 deadlineMillis));
     }
 
+    /** The classes of a lane and of its calls, initialised without a channel (see {@link EtcdStore#preload}). */
+    static void preload() {
+        NettyChannelBuilder.forAddress("127.0.0.1", 2379).channelType(NioSocketChannel.class).usePlaintext()
+                .directExecutor();
+        KVGrpc.getServiceDescriptor();
+        ByteString key = ByteString.copyFromUtf8("/preload");
+        ByteString request = create(key, key).toByteString();
+        try {
+            // the answers are parsed, as gRPC's marshaller does with what etcd sends
+            TxnResponse.parseFrom(TxnResponse.newBuilder().setSucceeded(true).build().toByteString());
+            RangeResponse.parseFrom(RangeResponse.newBuilder().setCount(1).build().toByteString());
+            TxnRequest.parseFrom(request);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Lane lane(URI uri, EventLoop loop, int maxInboundBytes) {
         ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
                 .eventLoopGroup(loop)
@@ -126,6 +143,11 @@ final class LoopChannels implements AutoCloseable {
             lane = offLoop;
         }
         return lane.stub().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether {@link #close} ran. */
+    boolean closed() {
+        return offLoop.channel().isShutdown();
     }
 
     @Override
