@@ -25,9 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
-import java.util.concurrent.CompletionStage;
 
 /**
  * {@link Store} on etcd v3, written the way kube-apiserver's etcd3 store writes: a create is a transaction on
