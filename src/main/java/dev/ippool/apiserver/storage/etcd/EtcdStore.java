@@ -11,6 +11,7 @@ import dev.ippool.apiserver.storage.Subscription;
 import dev.ippool.apiserver.storage.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
@@ -47,6 +48,8 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** Set by {@link #close}: the watches it ends are ended on purpose, not broken. */
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
+    /** Completes once jetcd's clients are built (see {@link #jetcdClients}). */
+    private final CompletableFuture<Void> clients = new CompletableFuture<>();
 
     /** A store whose every call goes through jetcd's {@code client}. */
     public EtcdStore(Client client, Duration timeout) {
@@ -54,9 +57,12 @@ public final class EtcdStore implements Store, AutoCloseable {
     }
 
     EtcdStore(Client client, Duration timeout, LoopChannels loops) {
+        this(client, timeout, loops, false);
+    }
+
+    private EtcdStore(Client client, Duration timeout, LoopChannels loops, boolean clientsLater) {
         this.client = client;
-        // jetcd builds its clients, its own Vert.x and channel with them, at the first use: see open
-        this.calls = new KvCalls(client::getKVClient);
+        this.calls = new KvCalls(this::kv);
         if (loops != null) {
             calls.attach(loops);
         }
@@ -64,6 +70,10 @@ public final class EtcdStore implements Store, AutoCloseable {
         // the deadline on the shared read itself: a waiter's own deadline never cancels what others share
         this.reads = new ReadCoalescer<>(key -> deadline.bound(calls.get(key, false)));
         this.stamps = new ReadCoalescer<>(key -> deadline.bound(calls.get(key, true)));
+        if (!clientsLater) {
+            // on the constructing thread, as always before open built them aside: see jetcdClients
+            jetcdClients();
+        }
     }
 
     /**
@@ -73,28 +83,53 @@ public final class EtcdStore implements Store, AutoCloseable {
      * <p>jetcd's clients are built, and the loops' channels opened, on a thread of their own: gRPC's and Netty's
      * set-up of them, and jetcd's own Vert.x, were 80-150 ms of a start's main thread, before its first answer (B9
      * in the README). Until the channels are open the calls go through jetcd; {@link #ready} tells when they are.
-     * No request reaches the store so early (the HTTP server opens after the application's beans are built), so
-     * no event loop waits on jetcd's lock while its clients are built.
+     * A call that comes before jetcd's clients are built waits for them ({@link #kv}); no request comes so early
+     * (the HTTP server opens after the application's beans are built), so no event loop waits.
      */
     public static EtcdStore open(List<String> endpoints, Duration timeout, int maxInboundBytes, Vertx vertx) {
-        Client client = connect(endpoints, timeout, maxInboundBytes);
-        EtcdStore store = new EtcdStore(client, timeout, null);
+        EtcdStore store = new EtcdStore(connect(endpoints, timeout, maxInboundBytes), timeout, null, true);
         Executor ownThread = task -> {
             Thread thread = new Thread(task, "etcd-open");
             thread.setDaemon(true);
             thread.start();
         };
         store.ready = CompletableFuture.runAsync(() -> {
-            client.getKVClient();
-            client.getWatchClient();
+            try {
+                store.jetcdClients();
+            } catch (RuntimeException | Error e) {
+                store.clients.completeExceptionally(e);
+                throw e;
+            }
             // gRPC's own deadline only frees a call's stream; a second past ours, so ours always answers first
             LoopChannels.open(vertx, endpoints, maxInboundBytes, timeout.toMillis() + 1000)
                     .ifPresent(store.calls::attach);
         }, ownThread).exceptionally(failure -> {
-            LOG.warnf(failure, "opening etcd's channels failed: they open at the first call, through jetcd");
+            LOG.warnf(failure, "building etcd's clients or the loops' channels failed");
             return null;
         });
         return store;
+    }
+
+    /**
+     * Builds jetcd's KV and Watch clients. Only ever on the thread that builds the store, or on {@link #open}'s
+     * own: jetcd builds its Vert.x with the first client, and built on an event loop that Vert.x would take the
+     * loop's context as its own (and warn). Callers wait for them ({@link #kv}), never build them.
+     */
+    private void jetcdClients() {
+        client.getKVClient();
+        client.getWatchClient();
+        clients.complete(null);
+    }
+
+    /** jetcd's KV client; waits the first milliseconds of a start for {@link #open}'s thread to build it. */
+    private KV kv() {
+        clients.join();
+        return client.getKVClient();
+    }
+
+    private Watch watch() {
+        clients.join();
+        return client.getWatchClient();
     }
 
     /** The request path's calls, for tests in this package. */
@@ -176,7 +211,7 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .withRevision(request.revision())
                 .withLimit(request.limit())
                 .build();
-        GetResponse response = await(client.getKVClient().get(bytes(start), option), "list", request.revision());
+        GetResponse response = await(kv().get(bytes(start), option), "list", request.revision());
         List<KeyValue> items = messages.kvs(response);
         long revision = response.getHeader().getRevision();
         return new Page(items, revision, response.isMore(), Math.max(0, response.getCount() - items.size()));
@@ -255,7 +290,7 @@ public final class EtcdStore implements Store, AutoCloseable {
                 .withProgressNotify(true)
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
-        Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option, new Watch.Listener() {
+        Watch.Watcher watcher = watch().watch(bytes(prefix), option, new Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
                 if (ended.get()) {

@@ -32,7 +32,7 @@ final class KvCalls implements AutoCloseable {
 
     private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
 
-    /** jetcd's KV client, built at the first use (jetcd memoises it). */
+    /** jetcd's KV client, once the store has built it. */
     private final Supplier<KV> jetcd;
     /** null: every call through jetcd (there are none, or they are not open yet: see {@link #attach}). */
     private volatile LoopChannels loops;
