@@ -1,6 +1,5 @@
 package dev.ippool.apiserver.storage.etcd;
 
-import dev.ippool.apiserver.storage.Change;
 import dev.ippool.apiserver.storage.KeyValue;
 import dev.ippool.apiserver.storage.ListRequest;
 import dev.ippool.apiserver.storage.Page;
@@ -13,9 +12,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchResponse;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.etcd.jetcd.kv.GetResponse;
@@ -283,50 +279,7 @@ public final class EtcdStore implements Store, AutoCloseable {
     }
 
     private Subscription watch(String prefix, long afterRevision, boolean previous, WatchListener listener) {
-        WatchOption option = WatchOption.builder()
-                .withRange(bytes(rangeEnd(prefix)))
-                .withRevision(afterRevision + 1)
-                .withPrevKV(previous)
-                .withProgressNotify(true)
-                .build();
-        AtomicBoolean ended = new AtomicBoolean();
-        Watch.Watcher watcher = watch().watch(bytes(prefix), option, new Watch.Listener() {
-            @Override
-            public void onNext(WatchResponse response) {
-                if (ended.get()) {
-                    return;
-                }
-                List<Change> changes = messages.changes(response);
-                if (changes.isEmpty()) {
-                    if (response.isProgressNotify()) {
-                        listener.onProgress(response.getHeader().getRevision());
-                    }
-                    return;
-                }
-                // one response holds whole revisions: handed over together, a revision is applied whole
-                listener.onChanges(changes);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (ended.compareAndSet(false, true) && !closed.get()) {
-                    listener.onError(error instanceof CompactedException compacted
-                            ? new StorageException.Compacted(afterRevision, compacted.getCompactedRevision(), error)
-                            : new StorageException.Unavailable("etcd watch failed: " + error.getMessage(), error));
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                if (ended.compareAndSet(false, true) && !closed.get()) {
-                    listener.onError(new StorageException.Unavailable("etcd watch completed", null));
-                }
-            }
-        });
-        return () -> {
-            ended.set(true);
-            watcher.close();
-        };
+        return EtcdWatch.start(watch(), messages, prefix, afterRevision, previous, listener, closed::get);
     }
 
     /** The jetcd client, for operations outside the {@link Store} contract (compaction). */
