@@ -5,14 +5,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The load generator's side of the API: requests with the bench token, and the pool bodies it writes. */
 final class Http {
 
     static final String GROUP = "/apis/whereabouts.cni.cncf.io/v1alpha1";
-    private static final Pattern RV = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");
+    private static final String RV_FIELD = "\"resourceVersion\":\"";
 
     private final String root;
     private final String token;
@@ -64,8 +62,18 @@ final class Http {
 
     /** The first resourceVersion in a body (the object's own), or -1. */
     static long resourceVersion(String body) {
-        Matcher m = RV.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        // a plain scan: B7 reads it from a 38 KB pool 16 times per success, past ~10 KB of managedFields
+        int at = body.indexOf(RV_FIELD);
+        if (at < 0) {
+            return -1;
+        }
+        int start = at + RV_FIELD.length();
+        int end = body.indexOf('"', start);
+        try {
+            return end < 0 ? -1 : Long.parseLong(body, start, end, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A pool with {@code allocations} entries, each as the CNI writes them (~110 bytes of JSON). */
