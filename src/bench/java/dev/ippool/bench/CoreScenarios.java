@@ -58,13 +58,13 @@ final class CoreScenarios {
 
     /**
      * B0's compare-create txn with what the service writes for B1's POST: its stored form of the pool (with
-     * managedFields, 3-4× B0's value), under a prefix that one watcher follows without previous values, as the
+     * managedFields, about 2.8× B0's value), under a prefix that one watcher follows without previous values, as the
      * service's watch cache follows its own. etcd's rate for the service's writes, with no HTTP at all: R_txn
      * leaves out the work etcd does for a server that keeps a watch cache (kube-apiserver keeps one too).
      */
     private Load.Outcome storedWatched(KV kv) throws Exception {
         bed.http.must("POST", NS, "application/json", Http.pool("b0-stored", 1));
-        ByteSequence stored = kv.get(bytes("/registry/whereabouts.cni.cncf.io/ippools/bench/b0-stored")).get()
+        ByteSequence stored = kv.get(bytes(Http.storageKey("bench", "b0-stored"))).get()
                 .getKvs().get(0).getValue();
         bed.http.must("DELETE", NS + "b0-stored", null, null);
         String prefix = "/bench-raw/stored/";
@@ -181,8 +181,8 @@ final class CoreScenarios {
         removeCreated("b1-");
         bed.compactAndDefragment("B1");
 
-        // the JIT's share during the serial creates: code B1's concurrent mix never made hot (or made C2 throw
-        // away) compiles again here, at a fiftieth of B1's request rate
+        // the JIT's share during the serial creates: code B1's concurrent mix left cold (or C2 threw away) would
+        // compile here, at a fiftieth of B1's request rate and under ten times C2's default thresholds
         double jitBefore = Service.jitCpuSeconds(bed.service.pid());
         long createStarted = System.nanoTime();
         Load.Outcome create = bed.http(1, "POST", w -> NS, "application/json",
@@ -213,8 +213,7 @@ final class CoreScenarios {
      */
     private void removeCreated(String prefix) throws Exception {
         KV kv = bed.etcd.getKVClient();
-        bed.results.fact(prefix + "pools-removed", deletePrefix(kv, "/registry/whereabouts.cni.cncf.io/ippools/bench/"
-                + prefix));
+        bed.results.fact(prefix + "pools-removed", deletePrefix(kv, Http.storageKey("bench", prefix)));
         bed.results.fact(prefix + "proxy-keys-removed", deletePrefix(kv, "/bench-proxy/p/"));
     }
 

@@ -10,6 +10,8 @@ import java.time.Duration;
 final class Http {
 
     static final String GROUP = "/apis/whereabouts.cni.cncf.io/v1alpha1";
+    /** Where the service (with its default key prefix, as kube-apiserver's) stores pools in etcd. */
+    private static final String STORED = "/registry/whereabouts.cni.cncf.io/ippools/";
     private static final String RV_FIELD = "\"resourceVersion\":\"";
 
     private final String root;
@@ -27,6 +29,11 @@ final class Http {
     }
 
     /** The path of a namespace's pools (with a trailing slash). */
+    /** The etcd key of pool {@code name} in {@code namespace}, or with an empty name the namespace's prefix. */
+    static String storageKey(String namespace, String name) {
+        return STORED + namespace + "/" + name;
+    }
+
     static String pools(String namespace) {
         return GROUP + "/namespaces/" + namespace + "/ippools/";
     }

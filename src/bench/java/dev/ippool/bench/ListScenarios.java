@@ -68,8 +68,7 @@ final class ListScenarios {
         bed.results.add(name + "-cache", cache.perSecond(), "lists/s", 0, ">= " + (int) cacheTarget
                 + "/s, allocation <= 2 x response", cache, cache.perSecond() >= cacheTarget && perList <= 2);
 
-        ByteSequence prefix = ByteSequence.from("/registry/whereabouts.cni.cncf.io/ippools/" + namespace + "/",
-                StandardCharsets.UTF_8);
+        ByteSequence prefix = ByteSequence.from(Http.storageKey(namespace, ""), StandardCharsets.UTF_8);
         GetOption range = GetOption.builder().isPrefix(true).build();
         int expected = (int) bed.etcd.getKVClient().get(prefix, range).get().getCount();
         Load.Outcome raw = bed.load(IN_FLIGHT, w -> bed.etcd.getKVClient().get(prefix, range)

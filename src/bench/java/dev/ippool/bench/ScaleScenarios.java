@@ -70,8 +70,8 @@ final class ScaleScenarios {
             Histogram large = roundTrips(http, Http.pools("bench-large"), 65_536, bed.mode.largeSamples());
             double p99 = large.getValueAtPercentile(99) / 1000.0;
             bed.results.fact("B8-pool-65536-rss-bytes", service.rssBytes());
-            Histogram raw = rawRoundTrips(etcd.clientUrl(), "/registry/whereabouts.cni.cncf.io/ippools/bench-large/"
-                    + "pool-65536", bed.mode.largeSamples());
+            Histogram raw = rawRoundTrips(etcd.clientUrl(), Http.storageKey("bench-large", "pool-65536"),
+                    bed.mode.largeSamples());
             double rawP99 = raw.getValueAtPercentile(99) / 1000.0;
             bed.results.add("B8-raw-roundtrip-65536-p99", rawP99, "ms", 0, "recorded", outcome(raw, 0));
             bed.results.add("B8-pool-65536-roundtrip-p99", p99, "ms", rawP99, "create / get / patch work, p99 < 1000 ms",
