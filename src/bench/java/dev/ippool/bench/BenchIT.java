@@ -25,7 +25,8 @@ class BenchIT {
         JsonNode written = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         List<String> names = written.path("scenarios").findValuesAsText("name");
         assertThat(names).containsExactly(
-                "B0-raw-txn-256", "B0-raw-txn-256-stored-watched", "B0-raw-txn-serial-p50",
+                "B0-raw-txn-256", "B0-raw-txn-256-stored-watched", "B0-raw-txn-serial-stored-watched-p50",
+                "B0-raw-txn-serial-p50",
                 "B0-raw-get-serializable-64", "B0-raw-get-linearizable-64",
                 "B0-raw-get-38k-64", "B0-raw-get-txn-serial", "B0-raw-get-txn-32-one-key", "B1-post-256",
                 "B1-ceiling-proxy-post-256", "B2-create-serial-p50", "B2-ceiling-proxy-create-serial-p50",
@@ -52,7 +53,9 @@ class BenchIT {
         assertThat(written.path("facts").path("B0-raw-txn-256-stored-watched-value-bytes").asInt())
                 .isGreaterThan(Http.pool("b0-stored", 1).length());
         assertThat(written.path("facts").path("B0-raw-txn-256-stored-watched-events").asLong())
-                .isGreaterThanOrEqualTo(scenario(written, "B0-raw-txn-256-stored-watched").path("operations").asLong());
+                .isGreaterThanOrEqualTo(scenario(written, "B0-raw-txn-256-stored-watched").path("operations").asLong()
+                        + scenario(written, "B0-raw-txn-serial-stored-watched-p50").path("operations").asLong());
+        assertThat(written.path("facts").has("B2-create-serial-p50-over-stored-watched-ms")).isTrue();
         assertThat(written.path("storage").size()).isGreaterThanOrEqualTo(6);
         assertThat(written.path("machine").path("nproc").asInt()).isPositive();
         assertThat(Files.readString(out.resolve("results.md"))).startsWith("| scenario | value |");

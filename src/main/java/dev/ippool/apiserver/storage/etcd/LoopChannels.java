@@ -115,6 +115,10 @@ final class LoopChannels implements AutoCloseable {
                 // the answer is handed on by the loop that read it: the point of the whole class
                 .directExecutor()
                 .maxInboundMessageSize(maxInboundBytes)
+                // gRPC wraps every call of a channel with retries on in a RetriableStream (buffering, its own
+                // draining), for the one retry it could make here: a call refused before etcd saw it. Without it
+                // such a call fails UNAVAILABLE and KvCalls makes it again through jetcd, as after any refusal.
+                .disableRetry()
                 .build();
         return new Lane(loop, channel, KVGrpc.newStub(channel));
     }
