@@ -91,9 +91,9 @@ final class CoreScenarios {
                     }
                 })) {
             Cpu cpu = Cpu.measure(java.util.Map.of("etcd", bed.etcdPid));
-            outcome = bed.load(256, write);
+            outcome = bed.loadShort(256, write);
             cpu.record(bed.results, "B0-raw-txn-256-stored-watched");
-            serial = bed.load(1, write);
+            serial = bed.loadShort(1, write);
             // one watch delivers in revision order: once the last write's event is in, every earlier one is
             kv.put(last, stored).get();
             lastSeen.get(30, java.util.concurrent.TimeUnit.SECONDS);
