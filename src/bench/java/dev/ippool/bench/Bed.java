@@ -54,13 +54,13 @@ final class Bed {
     }
 
     /**
-     * {@link #load} in a fifth of the warm-up and half the window: for a yardstick of the harness's own that runs
-     * right after the same kind of call has warmed the generator and etcd, and that a full run (20 min at most)
-     * has no room for at full length.
+     * {@link #load} after a fifth of the warm-up, measured over {@code measureShare} of the window: for a yardstick
+     * of the harness's own that runs right after the same call has warmed the generator and etcd, and that a full
+     * run (20 min at most) has no room for at full length.
      */
-    Load.Outcome loadShort(int concurrency, Load.Op op) throws Exception {
-        return Load.run(Math.min(concurrency, mode.maxInFlight()), mode.warmupMillis() / 5, mode.measureMillis() / 2,
-                op);
+    Load.Outcome loadWarmed(int concurrency, double measureShare, Load.Op op) throws Exception {
+        return Load.run(Math.min(concurrency, mode.maxInFlight()), mode.warmupMillis() / 5,
+                (long) (mode.measureMillis() * measureShare), op);
     }
 
     /**
