@@ -11,6 +11,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** B0 (raw etcd, the yardsticks), B1 (POST throughput), B2 (serial write latency), B3 (GET one pool). */
@@ -41,7 +43,7 @@ final class CoreScenarios {
             io.etcd.jetcd.KeyValue current = got.getKvs().get(0);
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
                     .Then(Op.put(key, current.getValue(), PutOption.DEFAULT)).commit();
-        }).thenCompose(r -> r.isSucceeded() ? java.util.concurrent.CompletableFuture.completedFuture(true)
+        }).thenCompose(r -> r.isSucceeded() ? CompletableFuture.completedFuture(true)
                 : rawAllocation(kv, key));
     }
 
@@ -75,7 +77,7 @@ final class CoreScenarios {
         String prefix = "/bench-raw/stored/";
         ByteSequence last = bytes(prefix + "last");
         AtomicLong events = new AtomicLong();
-        java.util.concurrent.CompletableFuture<Void> lastSeen = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Void> lastSeen = new CompletableFuture<>();
         Load.Op write = w -> {
             ByteSequence key = bytes(prefix + seq.incrementAndGet());
             return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
@@ -97,12 +99,13 @@ final class CoreScenarios {
             serial = bed.loadWarmed(1, 0.5, write);
             // one watch delivers in revision order: once the last write's event is in, every earlier one is
             kv.put(last, stored).get();
-            lastSeen.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            lastSeen.get(30, TimeUnit.SECONDS);
         }
         bed.results.add("B0-raw-txn-256-stored-watched", outcome.perSecond(), "ops/s", 0, "recorded", outcome);
         bed.results.add("B0-raw-txn-serial-stored-watched-p50", serial.p50Millis(), "ms", 0, "recorded", serial);
         bed.results.fact("B0-raw-txn-256-stored-watched-value-bytes", stored.size());
-        bed.results.fact("B0-raw-txn-256-stored-watched-events", events.get());
+        // both loads' writes and the last one
+        bed.results.fact("B0-raw-txn-stored-watched-events", events.get());
         deletePrefix(kv, prefix);
         return new StoredWatched(outcome, serial);
     }
