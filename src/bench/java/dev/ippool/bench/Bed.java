@@ -2,6 +2,7 @@ package dev.ippool.bench;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.CompactOption;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 
@@ -10,6 +11,8 @@ import java.util.concurrent.ExecutionException;
  * mode and results, and the raw-etcd baselines once B0 has taken them.
  */
 final class Bed {
+
+    private static final CompactOption PHYSICAL = CompactOption.builder().withCompactPhysical(true).build();
 
     final String etcdUrl;
     /** etcd's process, for its CPU time. */
@@ -65,20 +68,46 @@ final class Bed {
 
     /**
      * Compacts etcd to its current revision and defragments it, recording the database size before and after,
-     * so one scenario's history does not weigh on the next.
+     * then waits for etcd and the service to go quiet ({@link #quiet}), so one scenario's history does not weigh on
+     * the next. The compaction is physical: the call returns once etcd has deleted the old revisions from its
+     * backend. A logical one returns at once and etcd deletes them in the background, in batches of 1,000 with 10 ms
+     * pauses; the defragmentation then ran before it and reclaimed nothing (B1's 400 MB stayed 400 MB in runs
+     * 40-44), and the compaction of B1's ~500,000 revisions ran under B2's serial creates.
      */
     void compactAndDefragment(String after) throws Exception {
         long before = etcd.getMaintenanceClient().statusMember(etcdUrl).get().getDbSize();
         long revision = etcd.getKVClient().get(ByteSequence.from("/bench-compact", StandardCharsets.UTF_8)).get()
                 .getHeader().getRevision();
         try {
-            etcd.getKVClient().compact(revision).get();
+            etcd.getKVClient().compact(revision, PHYSICAL).get();
         } catch (ExecutionException e) {
             // the service's own compactor got there first: nothing older is left either way
         }
         etcd.getMaintenanceClient().defragmentMember(etcdUrl).get();
         long defragmented = etcd.getMaintenanceClient().statusMember(etcdUrl).get().getDbSize();
         results.storage(after, before, defragmented);
+        quiet(after);
+    }
+
+    /**
+     * Waits until etcd and the service each used under 5 % of a core over a second (idle, both use 0-3 %), at
+     * most 20 s, and records how long that took ({@code id-quiet-seconds}): what a burst leaves behind (the
+     * service's watch cache taking in the deletions, its collector, etcd's own) is the burst's cost, not the next
+     * scenario's.
+     */
+    void quiet(String id) throws Exception {
+        long started = System.nanoTime();
+        boolean quiet;
+        do {
+            double etcdBefore = Service.cpuSeconds(etcdPid);
+            double serviceBefore = service.cpuSeconds();
+            long windowStarted = System.nanoTime();
+            Thread.sleep(1000); // a measuring window: the CPU used over it is the condition
+            double wall = (System.nanoTime() - windowStarted) / 1e9;
+            quiet = (Service.cpuSeconds(etcdPid) - etcdBefore) / wall < 0.05
+                    && (service.cpuSeconds() - serviceBefore) / wall < 0.05;
+        } while (!quiet && System.nanoTime() - started < 20_000_000_000L);
+        results.fact(id + "-quiet-seconds", (System.nanoTime() - started) / 1e9);
     }
 
     /**
