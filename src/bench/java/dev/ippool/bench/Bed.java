@@ -57,6 +57,14 @@ final class Bed {
     }
 
     /**
+     * {@link Load#alternate}: {@code turns} in turn, one at a time, after a warm-up, over twice the window (each
+     * turn gets its share of it).
+     */
+    Load.Outcome[] alternate(Load.Op... turns) throws Exception {
+        return Load.alternate(mode.warmupMillis(), 2 * mode.measureMillis(), turns);
+    }
+
+    /**
      * {@link #load} after a fifth of the warm-up, measured over {@code measureShare} of the window: for a yardstick
      * of the harness's own that runs right after the same call has warmed the generator and etcd, and that a full
      * run (20 min at most) has no room for at full length.
@@ -136,7 +144,8 @@ final class Bed {
         return httpOp(async, method, w -> path, type, w -> body);
     }
 
-    private static Load.Op httpOp(AsyncHttp client, String method, java.util.function.IntFunction<String> path,
+    /** One request to {@code client}'s server per operation, successful when 2xx. */
+    static Load.Op httpOp(AsyncHttp client, String method, java.util.function.IntFunction<String> path,
             String type, java.util.function.IntFunction<String> body) {
         return w -> client.send(method, path.apply(w), type, body == null ? null : body.apply(w))
                 .thenApply(AsyncHttp.Reply::ok);
