@@ -57,17 +57,17 @@ final class Bed {
     }
 
     /**
-     * {@link Load#alternate}: {@code turns} in turn, one at a time, after a warm-up, over twice the window (each
-     * turn gets its share of it).
+     * {@link Load#interleave}: {@code turns} after the usual warm-up between them, then in four rounds of blocks that
+     * take twice the window together.
      */
-    Load.Outcome[] alternate(Load.Op... turns) throws Exception {
-        return Load.alternate(mode.warmupMillis(), 2 * mode.measureMillis(), turns);
+    Load.Outcome[] interleave(Load.Op... turns) throws Exception {
+        return Load.interleave(mode.warmupMillis(), 2 * mode.measureMillis() / (4L * turns.length), 4, turns);
     }
 
     /**
      * {@link #load} after a fifth of the warm-up, measured over {@code measureShare} of the window: for a yardstick
-     * of the harness's own that runs right after the same call has warmed the generator and etcd, and that a full
-     * run (20 min at most) has no room for at full length.
+     * of the harness's own (recorded, with no target of its own) that runs right after calls of the same kind have
+     * warmed the generator and its server, and that a full run (20 min at most) has no room for at full length.
      */
     Load.Outcome loadWarmed(int concurrency, double measureShare, Load.Op op) throws Exception {
         return Load.run(Math.min(concurrency, mode.maxInFlight()), mode.warmupMillis() / 5,

@@ -66,8 +66,11 @@ public final class Bench {
         if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(ids)) {
             return;
         }
+        long started = System.nanoTime();
         try {
             group.run();
+            // a full run has 20 minutes: where they go
+            results.fact(ids + "-group-seconds", (System.nanoTime() - started) / 1e9);
         } catch (Exception e) {
             e.printStackTrace();
             results.add(ids + "-error: " + e, 0, "error", 0, "completes", new Load.Outcome(0, 0, 0, 0, 1), false);

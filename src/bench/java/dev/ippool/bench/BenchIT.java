@@ -56,7 +56,7 @@ class BenchIT {
                 .isGreaterThanOrEqualTo(scenario(written, "B0-raw-txn-256-stored-watched").path("operations").asLong()
                         + scenario(written, "B0-raw-txn-serial-stored-watched-p50").path("operations").asLong());
         assertThat(written.path("facts").has("B2-create-serial-p50-over-stored-watched-ms")).isTrue();
-        // B2's creates ran in turn with the bare proxy's and R_txn1's txn, and are set against the latter
+        // B2's creates ran in turns with the bare proxy's and R_txn1's txn, and are set against the latter
         assertThat(scenario(written, "B2-create-serial-p50").path("baseline").asDouble())
                 .isPositive().isEqualTo(written.path("facts").path("B2-raw-txn-serial-alongside-p50").asDouble());
         assertThat(written.path("facts").path("B2-raw-txn-serial-alongside-failures").asLong()).isZero();

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -28,95 +29,107 @@ final class Load {
         CompletionStage<Boolean> run(int worker);
     }
 
-    /** What each worker runs in turn: one operation, or {@link #alternate}'s several. */
-    private final Op[] turns;
-    /** Per turn: its latencies, operations and failures. */
-    private final Recorder[] recorders;
-    private final AtomicLong[] ops;
-    private final AtomicLong[] failures;
+    private final Op op;
+    private final Recorder recorder = new Recorder(3);
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong ops = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private final CountDownLatch done;
     private final int[] depth;
-    /** Per worker: how many operations it has started, which picks its next turn. */
-    private final long[] started;
+    /** The measured window's latencies (µs), once {@link #measure} has returned. */
+    private Histogram measured;
     /** Runs the next operation when the previous one completed inline, so the stack never grows. */
     private final ExecutorService trampoline = Executors.newSingleThreadExecutor();
 
-    private Load(int concurrency, Op... turns) {
-        this.turns = turns;
-        this.recorders = new Recorder[turns.length];
-        this.ops = new AtomicLong[turns.length];
-        this.failures = new AtomicLong[turns.length];
-        for (int t = 0; t < turns.length; t++) {
-            recorders[t] = new Recorder(3);
-            ops[t] = new AtomicLong();
-            failures[t] = new AtomicLong();
-        }
+    private Load(int concurrency, Op op) {
+        this.op = op;
         this.done = new CountDownLatch(concurrency);
         this.depth = new int[concurrency];
-        this.started = new long[concurrency];
     }
 
     static Outcome run(int concurrency, long warmupMillis, long measureMillis, Op op) throws Exception {
-        return new Load(concurrency, op).measure(warmupMillis, measureMillis)[0];
+        return new Load(concurrency, op).measure(warmupMillis, measureMillis);
     }
 
     /**
-     * One worker running {@code turns} one after another (operation n is {@code turns[n % turns.length]}), each
-     * one's outcome apart: serial latencies of several servers taken under the same conditions. Taken minutes
-     * apart, they also measure how the machine's speed drifted in between.
+     * Serial latencies of several servers taken under the same conditions: after a warm-up of each, {@code turns}
+     * run one after another in blocks of {@code blockMillis}, one operation at a time, for {@code rounds} rounds;
+     * each turn's outcome covers its blocks. Taken one after the other, minutes apart, they also measured how the
+     * machine's speed drifted in between. Within a block the operations run back to back, as in {@link #run}: a
+     * serial latency, not that of a process woken cold for every operation.
      */
-    static Outcome[] alternate(long warmupMillis, long measureMillis, Op... turns) throws Exception {
-        return new Load(1, turns).measure(warmupMillis, measureMillis);
+    static Outcome[] interleave(long warmupMillis, long blockMillis, int rounds, Op... turns) throws Exception {
+        for (Op turn : turns) {
+            run(1, 0, warmupMillis / turns.length, turn);
+        }
+        Histogram[] latencies = new Histogram[turns.length];
+        long[] ops = new long[turns.length];
+        long[] failures = new long[turns.length];
+        double[] seconds = new double[turns.length];
+        for (int round = 0; round < rounds; round++) {
+            for (int t = 0; t < turns.length; t++) {
+                Load load = new Load(1, turns[t]);
+                long started = System.nanoTime();
+                Outcome block = load.measure(0, blockMillis);
+                seconds[t] += (System.nanoTime() - started) / 1e9;
+                latencies[t] = latencies[t] == null ? load.measured : add(latencies[t], load.measured);
+                ops[t] += block.operations();
+                failures[t] += block.failures();
+            }
+        }
+        Outcome[] outcomes = new Outcome[turns.length];
+        for (int t = 0; t < turns.length; t++) {
+            outcomes[t] = new Outcome(ops[t] / seconds[t], latencies[t].getValueAtPercentile(50) / 1000.0,
+                    latencies[t].getValueAtPercentile(99) / 1000.0, ops[t], failures[t]);
+        }
+        return outcomes;
     }
 
-    private Outcome[] measure(long warmupMillis, long measureMillis) throws Exception {
+    private static Histogram add(Histogram to, Histogram more) {
+        to.add(more);
+        return to;
+    }
+
+    private Outcome measure(long warmupMillis, long measureMillis) throws Exception {
         for (int w = 0; w < depth.length; w++) {
             next(w, System.nanoTime());
         }
         Thread.sleep(warmupMillis);
-        for (Recorder r : recorders) {
-            r.getIntervalHistogram();
-        }
+        recorder.getIntervalHistogram();
         measuring.set(true);
         long start = System.nanoTime();
         Thread.sleep(measureMillis);
         measuring.set(false);
         long elapsed = System.nanoTime() - start;
-        Outcome[] outcomes = new Outcome[turns.length];
-        for (int t = 0; t < turns.length; t++) {
-            var histogram = recorders[t].getIntervalHistogram();
-            outcomes[t] = new Outcome(ops[t].get() / (elapsed / 1e9), histogram.getValueAtPercentile(50) / 1000.0,
-                    histogram.getValueAtPercentile(99) / 1000.0, ops[t].get(), failures[t].get());
-        }
+        Histogram histogram = recorder.getIntervalHistogram();
+        measured = histogram;
         stop.set(true);
         if (!done.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("operations still running 120 s after the measured window");
         }
         trampoline.shutdown();
-        return outcomes;
+        return new Outcome(ops.get() / (elapsed / 1e9), histogram.getValueAtPercentile(50) / 1000.0,
+                histogram.getValueAtPercentile(99) / 1000.0, ops.get(), failures.get());
     }
 
     private void next(int worker, long due) {
         CompletionStage<Boolean> stage;
-        int turn;
         synchronized (depth) {
             depth[worker]++;
-            turn = (int) (started[worker]++ % turns.length);
         }
         try {
-            stage = turns[turn].run(worker);
+            stage = op.run(worker);
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
         stage.whenComplete((ok, error) -> {
             long now = System.nanoTime();
             if (measuring.get()) {
-                recorders[turn].recordValue(Math.max(1, (now - due) / 1000));
-                ops[turn].incrementAndGet();
+                recorder.recordValue(Math.max(1, (now - due) / 1000));
+                ops.incrementAndGet();
                 if (error != null || !Boolean.TRUE.equals(ok)) {
-                    failures[turn].incrementAndGet();
+                    failures.incrementAndGet();
                 }
             }
             if (stop.get()) {
