@@ -80,7 +80,7 @@ final class Bed {
      * the next. The compaction is physical: the call returns once etcd has deleted the old revisions from its
      * backend. A logical one returns at once and etcd deletes them in the background, in batches of 1,000 with 10 ms
      * pauses; the defragmentation then ran before it and reclaimed nothing (B1's 400 MB stayed 400 MB in runs
-     * 40-44), and the compaction of B1's ~500,000 revisions ran under B2's serial creates.
+     * 40-44), and the compaction of B1's ~360,000 removed keys ran under B2's serial creates.
      */
     void compactAndDefragment(String after) throws Exception {
         long before = etcd.getMaintenanceClient().statusMember(etcdUrl).get().getDbSize();

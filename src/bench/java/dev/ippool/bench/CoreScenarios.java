@@ -22,6 +22,8 @@ final class CoreScenarios {
     private static final String NS = Http.pools("bench");
     /** Where B0's stored-watched txns write. */
     private static final String STORED_PREFIX = "/bench-raw/stored/";
+    /** Where B2's R_txn1, taken alongside its creates, writes. */
+    private static final String B2_TXN1_PREFIX = "/bench-raw/b2-txn1/";
 
     private final Bed bed;
     private final AtomicLong seq = new AtomicLong();
@@ -221,7 +223,7 @@ final class CoreScenarios {
                         w -> Http.pool("b2-" + seq.incrementAndGet(), 1)),
                 Bed.httpOp(bare, "POST", w -> "/p/", "application/json",
                         w -> Http.pool("b2-" + seq.incrementAndGet(), 1)),
-                w -> rawCreate(kv, "/bench-raw/b2-txn1/", small));
+                w -> rawCreate(kv, B2_TXN1_PREFIX, small));
         Load.Outcome create = creates[0];
         Load.Outcome bareCreate = creates[1];
         double txn1Alongside = creates[2].p50Millis();
@@ -249,6 +251,7 @@ final class CoreScenarios {
                 w -> Http.pool("b2-update-" + seq.incrementAndGet(), 1));
         results.add("B2-ceiling-proxy-update-serial-p99", bareUpdate.p99Millis(), "ms", 0, "recorded", bareUpdate);
         removeCreated("b2-");
+        deletePrefix(kv, B2_TXN1_PREFIX);
         bed.compactAndDefragment("B2");
     }
 
