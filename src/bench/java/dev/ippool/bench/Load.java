@@ -64,6 +64,9 @@ final class Load {
             run(1, 0, warmupMillis / turns.length, turn);
         }
         Histogram[] latencies = new Histogram[turns.length];
+        for (int t = 0; t < turns.length; t++) {
+            latencies[t] = new Histogram(3);
+        }
         long[] ops = new long[turns.length];
         long[] failures = new long[turns.length];
         double[] seconds = new double[turns.length];
@@ -73,7 +76,7 @@ final class Load {
                 long started = System.nanoTime();
                 Outcome block = load.measure(0, blockMillis);
                 seconds[t] += (System.nanoTime() - started) / 1e9;
-                latencies[t] = latencies[t] == null ? load.measured : add(latencies[t], load.measured);
+                latencies[t].add(load.measured);
                 ops[t] += block.operations();
                 failures[t] += block.failures();
             }
@@ -84,11 +87,6 @@ final class Load {
                     latencies[t].getValueAtPercentile(99) / 1000.0, ops[t], failures[t]);
         }
         return outcomes;
-    }
-
-    private static Histogram add(Histogram to, Histogram more) {
-        to.add(more);
-        return to;
     }
 
     private Outcome measure(long warmupMillis, long measureMillis) throws Exception {
@@ -102,8 +100,8 @@ final class Load {
         Thread.sleep(measureMillis);
         measuring.set(false);
         long elapsed = System.nanoTime() - start;
-        Histogram histogram = recorder.getIntervalHistogram();
-        measured = histogram;
+        measured = recorder.getIntervalHistogram();
+        Histogram histogram = measured;
         stop.set(true);
         if (!done.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("operations still running 120 s after the measured window");
