@@ -3,11 +3,14 @@ package dev.ippool.apiserver.http;
 import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.api.Status;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -42,8 +45,30 @@ public class ErrorMappers {
         if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             return status(Status.failure(w.getResponse().getStatus(), "", w.getMessage(), null), headers);
         }
+        return status(statusOf(e), headers);
+    }
+
+    /**
+     * The Status of a failure met outside JAX-RS (a stage's failure unwrapped first): an API error's own, else a
+     * logged 500, as the mappers above answer.
+     */
+    static Status statusOf(Throwable error) {
+        Throwable e = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+        if (e instanceof ApiException api) {
+            return api.status();
+        }
         LOG.error("unexpected error", e);
-        return status(ApiException.internal(String.valueOf(e.getMessage())).status(), headers);
+        return ApiException.internal(String.valueOf(e.getMessage())).status();
+    }
+
+    /** {@code status} written as the mappers above write it, for routes outside JAX-RS. */
+    static void write(HttpServerResponse response, Codec codec, Status status, boolean pretty) {
+        response.setStatusCode(status.code()).putHeader("Content-Type", Responses.JSON)
+                .putHeader("Cache-Control", "no-cache, private");
+        if (status.details() != null && status.details().retryAfterSeconds() != null) {
+            response.putHeader("Retry-After", status.details().retryAfterSeconds().toString());
+        }
+        response.end(Buffer.buffer(codec.encode(status, pretty)));
     }
 
     /** The same plain-text 404, for routes outside JAX-RS. */

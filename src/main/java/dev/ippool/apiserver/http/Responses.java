@@ -57,18 +57,21 @@ public class Responses {
         }
         Response.ResponseBuilder builder = Response.status(code).entity(bytes).type(target.mediaType());
         if (warnings != null) {
-            warnings.messages().forEach(w -> builder.header("Warning", "299 - " + quoteWarning(w)));
+            warnings.messages().forEach(w -> builder.header("Warning", warning(w)));
         }
         return builder.build();
     }
 
     /** {@code negotiate.go isPrettyPrint}. */
     static boolean pretty(HttpHeaders headers, Query query) {
+        return pretty(headers == null ? null : headers.getHeaderString(HttpHeaders.USER_AGENT), query);
+    }
+
+    static boolean pretty(String agent, Query query) {
         Boolean explicit = query == null ? null : query.pretty();
         if (explicit != null) {
             return explicit;
         }
-        String agent = headers == null ? null : headers.getHeaderString(HttpHeaders.USER_AGENT);
         return agent != null && (agent.startsWith("curl") || agent.startsWith("Wget") || agent.startsWith("Mozilla/5.0"));
     }
 
@@ -161,6 +164,11 @@ public class Responses {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** One {@code Warning} header's value, as kube's warning recorder writes it. */
+    static String warning(String message) {
+        return "299 - " + quoteWarning(message);
     }
 
     /** {@code net.NewWarningHeader}: the text as a quoted string, escaping quotes and backslashes. */

@@ -1,9 +1,7 @@
 package dev.ippool.apiserver.http;
 
-import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.Codec;
 import dev.ippool.apiserver.api.ListOptions;
-import dev.ippool.apiserver.api.Status;
 import dev.ippool.apiserver.config.IppoolConfig;
 import dev.ippool.apiserver.registry.EventView;
 import dev.ippool.apiserver.registry.Views;
@@ -210,18 +208,6 @@ public class WatchRoute {
     }
 
     private void fail(HttpServerResponse response, Throwable error) {
-        Status status;
-        if (error instanceof ApiException api) {
-            status = api.status();
-        } else {
-            LOG.error("unexpected error preparing a watch", error);
-            status = ApiException.internal(String.valueOf(error.getMessage())).status();
-        }
-        response.setStatusCode(status.code()).putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-cache, private");
-        if (status.details() != null && status.details().retryAfterSeconds() != null) {
-            response.putHeader("Retry-After", status.details().retryAfterSeconds().toString());
-        }
-        response.end(io.vertx.core.buffer.Buffer.buffer(codec.encode(status)));
+        ErrorMappers.write(response, codec, ErrorMappers.statusOf(error), false);
     }
 }
