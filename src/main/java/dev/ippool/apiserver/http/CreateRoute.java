@@ -17,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -67,6 +66,7 @@ public class CreateRoute {
         String namespace = ctx.pathParam("namespace");
         String contentType = request.getHeader("Content-Type");
         Context home = Vertx.currentContext();
+        Thread loop = Thread.currentThread();
         request.body().onComplete(read -> {
             if (read.failed()) {
                 answer(ctx.response(), null, read.cause(), null);
@@ -81,9 +81,10 @@ public class CreateRoute {
                 answer(ctx.response(), null, e, warnings);
                 return;
             }
-            // the store answers on this loop; should it fall back to jetcd, the answer comes back here
+            // the store answers on this loop's own channel, outside any Vert.x context (so the thread is compared,
+            // not the context); should it fall back to jetcd, the answer comes back here
             created.whenComplete((written, error) -> {
-                if (Vertx.currentContext() == home) {
+                if (Thread.currentThread() == loop) {
                     answer(ctx.response(), written, error, warnings);
                 } else {
                     home.runOnContext(v -> answer(ctx.response(), written, error, warnings));
@@ -109,9 +110,7 @@ public class CreateRoute {
                 return null;
             }
             Responses.Target target = Responses.negotiate(headers.get("Accept"));
-            MultivaluedHashMap<String, String> params = new MultivaluedHashMap<>();
-            query.get().forEach(e -> params.add(e.getKey(), e.getValue()));
-            Query parsed = new Query(params);
+            Query parsed = Query.of(query.get());
             String agent = headers.get("User-Agent");
             WriteOptions options = parsed.writeOptions().withUserAgent(agent);
             boolean plain = target.as() == null && target.mediaType().equals(Responses.JSON)

@@ -4,6 +4,8 @@ import dev.ippool.apiserver.api.ApiException;
 import dev.ippool.apiserver.api.DeleteOptions;
 import dev.ippool.apiserver.api.ListOptions;
 import dev.ippool.apiserver.api.WriteOptions;
+import io.vertx.core.MultiMap;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,13 @@ import java.util.Locale;
  * a 400.
  */
 public record Query(MultivaluedMap<String, String> params) {
+
+    /** The query of a request served at the Vert.x level; throws IllegalArgumentException if it is malformed. */
+    static Query of(MultiMap params) {
+        MultivaluedHashMap<String, String> copy = new MultivaluedHashMap<>();
+        params.forEach(e -> copy.add(e.getKey(), e.getValue()));
+        return new Query(copy);
+    }
 
     public String string(String name) {
         String v = params.getFirst(name);

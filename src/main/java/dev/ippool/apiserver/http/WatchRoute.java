@@ -17,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,9 +68,7 @@ public class WatchRoute {
             ctx.next(); // most requests are not watches: decide that before copying the query
             return;
         }
-        MultivaluedHashMap<String, String> params = new MultivaluedHashMap<>();
-        ctx.queryParams().forEach(e -> params.add(e.getKey(), e.getValue()));
-        Query query = new Query(params);
+        Query query = Query.of(ctx.queryParams());
         if (target == null || !(target.forced() || query.bool("watch"))) {
             ctx.next();
             return;
