@@ -1,6 +1,7 @@
 package dev.ippool.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,6 +61,11 @@ class BenchIT {
         assertThat(scenario(written, "B2-create-serial-p50").path("baseline").asDouble())
                 .isPositive().isEqualTo(written.path("facts").path("B2-raw-txn-serial-alongside-p50").asDouble());
         assertThat(written.path("facts").path("B2-raw-txn-serial-alongside-failures").asLong()).isZero();
+        // its time over that R_txn1, split between the bare proxy's share and the API's
+        assertThat(written.path("facts").path("B2-ceiling-proxy-create-serial-p50-over-txn1-ms").asDouble()
+                + written.path("facts").path("B2-create-serial-p50-over-proxy-ms").asDouble())
+                .isCloseTo(scenario(written, "B2-create-serial-p50").path("value").asDouble()
+                        - scenario(written, "B2-create-serial-p50").path("baseline").asDouble(), within(1e-9));
         assertThat(written.path("storage").size()).isGreaterThanOrEqualTo(6);
         // the next group starts once etcd and the service are quiet; the compactions are physical, so B1's removed
         // pools are gone from etcd's file when it is defragmented (with logical ones it kept 99 % of its size)

@@ -241,6 +241,10 @@ final class CoreScenarios {
         results.fact("B2-create-serial-p50-over-stored-watched-ms", create.p50Millis()
                 - storedWatched.serial().p50Millis());
         results.fact("B2-create-serial-p50-over-b0-txn1-ms", create.p50Millis() - txn1.p50Millis());
+        // the create's time over R_txn1 in two parts: what any HTTP front of etcd in a process of its own adds here
+        // (the bare proxy), and what the API adds to that
+        results.fact("B2-ceiling-proxy-create-serial-p50-over-txn1-ms", bareCreate.p50Millis() - txn1Alongside);
+        results.fact("B2-create-serial-p50-over-proxy-ms", create.p50Millis() - bareCreate.p50Millis());
         results.add("B2-ceiling-proxy-create-serial-p50", bareCreate.p50Millis(), "ms", txn1Alongside,
                 "recorded", bareCreate);
         bed.http.must("POST", NS, "application/json", Http.pool("b2-update", 1));
