@@ -118,7 +118,7 @@ public final class Creator {
         StoredForms forms = registry.forms();
         return registry.withoutManagedFieldsIfTooLarge(object, forms.encode(object),
                 b -> registry.store().createAsync(key, b)).thenApply(stored -> {
-                    forms.written(new KeyValue(key, stored.bytes(), stored.revision(), stored.revision()));
+                    forms.written(new KeyValue(key, stored.bytes(), stored.revision(), stored.revision()), object);
                     return Written.stored(object, stored.bytes(), stored.revision());
                 });
     }

@@ -181,7 +181,7 @@ public final class ResourceRegistry {
                 ? withoutManagedFieldsIfTooLarge(object, bytes, b -> store.updateAsync(key, b, current.modRevision()))
                 : store.updateAsync(key, bytes, current.modRevision()).thenApply(revision -> new Stored(bytes, revision));
         return StorageErrors.interpreted(written.thenApply(stored -> {
-            forms.written(new KeyValue(key, stored.bytes(), current.createRevision(), stored.revision()));
+            forms.written(new KeyValue(key, stored.bytes(), current.createRevision(), stored.revision()), object);
             return Written.stored(object, stored.bytes(), stored.revision());
         }), resource(), "update", name);
     }

@@ -38,9 +38,22 @@ final class StoredForms {
         return trees.get(kv);
     }
 
-    /** After a write: what was stored, so the next write of a large object finds it parsed. */
-    void written(KeyValue kv) {
-        trees.parseAhead(kv);
+    /**
+     * After a write of {@code object} as {@code kv}: the next write of a large object starts from this tree, read
+     * as {@link #decode} would read it back (no parse: the write built it). Root and metadata are copies, as
+     * {@link #encode} makes them, so the caller's object, which its response may still change, is not shared.
+     */
+    void written(KeyValue kv, ObjectNode object) {
+        trees.remember(kv, () -> {
+            ObjectNode copy = codec.newObject();
+            copy.setAll(object);
+            ObjectNode metadata = codec.newObject();
+            metadata.setAll((ObjectNode) object.get("metadata"));
+            metadata.remove("selfLink");
+            metadata.put("resourceVersion", Long.toString(kv.modRevision()));
+            copy.set("metadata", metadata);
+            return copy;
+        });
     }
 
     /** The object's response bytes; decodes and encodes only if the stored form is not as this service writes it. */

@@ -5,21 +5,18 @@ import dev.ippool.apiserver.storage.KeyValue;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Decoded trees of stored objects by key and mod revision, for the write path: kube's GuaranteedUpdate starts
  * from the watch cache's already decoded object for the same reason. Parsing a pool of 65,536 allocations
  * (~11 MB) took a third of its patch, and every allocation patch is preceded by a write of the same key. So
- * after a large object is written its bytes are parsed in the background, and the next write of that key
- * starts from the tree, or waits for the parse already running instead of starting another.
+ * after a large object is written, the tree that write stored is kept ({@link #remember}), and the next write
+ * of that key starts from it; any other revision is parsed once, by the first request that needs it, and shared.
  *
  * <p>A tree handed out is shared by every request that asks for that revision: callers must not change it
  * (the patch path copies what it writes, see {@link Writable}). Entries are bounded by their stored size.
@@ -27,11 +24,12 @@ import java.util.function.Function;
 final class TreeMemo {
 
     /**
-     * Objects at least this large are parsed ahead after a write. A pool of 256 allocations is ~68 KB with its
-     * managedFields, and its parse (0.28 ms of the parsing thread per write, measured) otherwise lay on the path of
-     * every allocation patch, which follows a write of the same pool; smaller objects parse in microseconds.
+     * Objects at least this large are kept after a write. A pool of 256 allocations is ~68 KB with its
+     * managedFields, and its parse (0.28 ms of CPU, measured) would otherwise follow each of its writes, since
+     * every allocation patch follows a write of the same pool. Smaller objects parse in microseconds, and keeping
+     * them would only push the large ones out.
      */
-    static final int PARSE_AHEAD_BYTES = 16 * 1024;
+    static final int KEEP_BYTES = 16 * 1024;
 
     private record Entry(long revision, int length, CompletableFuture<ObjectNode> tree) {
         boolean holds(KeyValue kv) {
@@ -44,18 +42,10 @@ final class TreeMemo {
     /** In access order, for eviction; guarded by {@code this}. */
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
-    /** One background parse at a time and one waiting; a parse that finds both taken is left to the request. */
-    private final ThreadPoolExecutor ahead = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1), r -> {
-                Thread t = new Thread(r, "tree-memo");
-                t.setDaemon(true);
-                return t;
-            });
 
     TreeMemo(Function<KeyValue, ObjectNode> decode, long maxBytes) {
         this.decode = decode;
         this.maxBytes = maxBytes;
-        ahead.allowCoreThreadTimeOut(true);
     }
 
     /** The tree of {@code kv} (shared: read only), parsed now unless it is memoized or being parsed. */
@@ -75,21 +65,14 @@ final class TreeMemo {
         return parse(kv, entry);
     }
 
-    /** After a write: parses a large object's bytes in the background for the next write of its key. */
-    void parseAhead(KeyValue kv) {
-        if (kv.value().length < PARSE_AHEAD_BYTES) {
-            return;
-        }
-        CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
-        Entry entry = claim(kv, mine);
-        if (entry == null || entry.tree() != mine) {
-            return;
-        }
-        try {
-            ahead.execute(() -> parse(kv, entry));
-        } catch (RejectedExecutionException e) {
-            forget(kv.key(), entry);
-            mine.cancel(false);
+    /**
+     * After a write: keeps the tree {@code stored} gives, the object exactly as written at {@code kv}'s revision
+     * (what a parse of its bytes would give), for the next write of its key. Only for large objects, so the
+     * tree is only built for them.
+     */
+    void remember(KeyValue kv, Supplier<ObjectNode> stored) {
+        if (kv.value().length >= KEEP_BYTES) {
+            claim(kv, CompletableFuture.completedFuture(stored.get()));
         }
     }
 

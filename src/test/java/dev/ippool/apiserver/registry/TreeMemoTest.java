@@ -17,17 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Decoded trees by key and revision: one parse per revision, shared, bounded, parsed ahead after writes. */
+/** Decoded trees by key and revision: one parse per revision, shared, bounded, kept after writes. */
 class TreeMemoTest {
 
     private final AtomicInteger parses = new AtomicInteger();
-    private final List<String> threads = new ArrayList<>();
 
     private ObjectNode parse(KeyValue kv) {
         parses.incrementAndGet();
-        synchronized (threads) {
-            threads.add(Thread.currentThread().getName());
-        }
         return JsonNodeFactory.instance.objectNode().put("rv", kv.modRevision());
     }
 
@@ -62,15 +58,19 @@ class TreeMemoTest {
     }
 
     @Test
-    @DisplayName("after a write a large object is parsed in the background, and the next request gets that tree")
-    void parsedAhead() throws Exception {
+    @DisplayName("after a write a large object's tree is kept, and the next request gets it without a parse")
+    void keptAfterWrite() {
         TreeMemo memo = new TreeMemo(this::parse, 10_000_000);
-        memo.parseAhead(kv("small", 1, TreeMemo.PARSE_AHEAD_BYTES - 1));
-        memo.parseAhead(kv("large", 1, TreeMemo.PARSE_AHEAD_BYTES));
-        ObjectNode tree = memo.get(kv("large", 1, TreeMemo.PARSE_AHEAD_BYTES));
-        assertThat(tree.get("rv").asLong()).isEqualTo(1);
-        assertThat(parses).hasValue(1);
-        assertThat(threads).containsExactly("tree-memo");
+        ObjectNode written = JsonNodeFactory.instance.objectNode().put("rv", 1);
+        memo.remember(kv("small", 1, TreeMemo.KEEP_BYTES - 1), () -> {
+            throw new AssertionError("a small object's tree is not built");
+        });
+        memo.remember(kv("large", 1, TreeMemo.KEEP_BYTES), () -> written);
+        assertThat(memo.get(kv("large", 1, TreeMemo.KEEP_BYTES))).isSameAs(written);
+        assertThat(parses).hasValue(0);
+        assertThat(memo.get(kv("small", 1, TreeMemo.KEEP_BYTES - 1)).get("rv").asLong()).isEqualTo(1);
+        assertThat(memo.get(kv("large", 2, TreeMemo.KEEP_BYTES))).isNotSameAs(written);
+        assertThat(parses).hasValue(2);
     }
 
     @Test
