@@ -40,19 +40,14 @@ final class StoredForms {
 
     /**
      * After a write of {@code object} as {@code kv}: the next write of a large object starts from this tree, read
-     * as {@link #decode} would read it back (no parse: the write built it). Root and metadata are copies, as
-     * {@link #encode} makes them, so the caller's object, which its response may still change, is not shared.
+     * as {@link #decode} would read it back (no parse: the write built it). Its root and metadata are its own, so
+     * the caller's object, which its response may still change, is not shared.
      */
     void written(KeyValue kv, ObjectNode object) {
         trees.remember(kv, () -> {
-            ObjectNode copy = codec.newObject();
-            copy.setAll(object);
-            ObjectNode metadata = codec.newObject();
-            metadata.setAll((ObjectNode) object.get("metadata"));
-            metadata.remove("selfLink");
-            metadata.put("resourceVersion", Long.toString(kv.modRevision()));
-            copy.set("metadata", metadata);
-            return copy;
+            ObjectNode stored = stored(object);
+            ((ObjectNode) stored.get("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
+            return stored;
         });
     }
 
@@ -66,7 +61,14 @@ final class StoredForms {
 
     /** The stored form: resourceVersion and selfLink are never stored, as in kube's PrepareObjectForStorage. */
     byte[] encode(ObjectNode object) {
-        // shallow copies of the object and its metadata: the spec (the bulk of a large pool) is shared, not copied
+        return codec.encode(stored(object));
+    }
+
+    /**
+     * The object without resourceVersion and selfLink, in shallow copies of it and its metadata: the spec (the
+     * bulk of a large pool) is shared, not copied.
+     */
+    private ObjectNode stored(ObjectNode object) {
         ObjectNode copy = codec.newObject();
         copy.setAll(object);
         ObjectNode metadata = codec.newObject();
@@ -74,6 +76,6 @@ final class StoredForms {
         metadata.remove("resourceVersion");
         metadata.remove("selfLink");
         copy.set("metadata", metadata);
-        return codec.encode(copy);
+        return copy;
     }
 }
