@@ -3,6 +3,7 @@ package dev.ippool.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ippool.apiserver.storage.etcd.EtcdProcess;
+import dev.ippool.apiserver.support.Scratch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,9 +26,15 @@ public final class Bench {
         System.out.println(results.table());
     }
 
-    /** Runs every scenario in {@code mode}; writes the results under {@code out} and returns them. */
+    /**
+     * Runs every scenario in {@code mode}; writes the results under {@code out} and returns them. The service's
+     * token file, log, audit log (about 1 GB after a full run) and B9's archives go to {@code out/work}, emptied
+     * first: beside the results they describe, and removed by {@code ./mvnw clean} rather than left in /tmp.
+     */
     static Results run(Mode mode, Path out) throws Exception {
-        Path work = Files.createTempDirectory("ippool-bench-");
+        Path work = out.resolve("work").toAbsolutePath();
+        Scratch.delete(work);
+        Files.createDirectories(work);
         String token = "bench-" + Instant.now().toEpochMilli();
         Files.writeString(work.resolve("tokens.csv"), token + ",bench,1,\"system:masters\"\n");
         try (EtcdProcess etcd = EtcdProcess.startTemporary();

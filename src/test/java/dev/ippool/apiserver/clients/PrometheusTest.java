@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ippool.apiserver.storage.etcd.EtcdProcess;
+import dev.ippool.apiserver.support.Scratch;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,7 +40,7 @@ class PrometheusTest {
         int management = ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class)
                 .orElse(9001);
         int port = EtcdProcess.freePort();
-        Path dir = Files.createTempDirectory("prometheus-");
+        Path dir = Scratch.directory("prometheus-");
         Files.writeString(dir.resolve("prometheus.yml"), "global: {scrape_interval: 1s}\nscrape_configs:\n"
                 + "- job_name: ippool-apiserver\n  metrics_path: /metrics\n  static_configs:\n"
                 + "  - targets: ['127.0.0.1:" + management + "']\n");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ippool.apiserver.support.Scratch;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -51,7 +52,7 @@ class WhereaboutsReplayTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
-                Path tokens = Files.createTempFile("tokens", ".csv");
+                Path tokens = Scratch.file("tokens", ".csv");
                 Files.writeString(tokens, TOKEN + ",system:serviceaccount:kube-system:whereabouts,sa-uid,"
                         + "\"system:serviceaccounts,system:serviceaccounts:kube-system\"\n");
                 return Map.of("ippool.auth.allow-anonymous", "false", "ippool.auth.token-file", tokens.toString(),

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ippool.apiserver.support.Scratch;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -33,11 +34,7 @@ class SecurityTest {
     static final String GROUP = "whereabouts.cni.cncf.io";
 
     static {
-        try {
-            DIR = Files.createTempDirectory("ippool-auth-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        DIR = Scratch.directory("ippool-auth-");
     }
 
     static final String TOKENS = "admin-token,admin,1,\"system:masters\"\n"

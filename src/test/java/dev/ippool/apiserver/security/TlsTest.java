@@ -6,6 +6,7 @@ import static dev.ippool.apiserver.support.Api.poolJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.ippool.apiserver.support.Scratch;
 import dev.ippool.apiserver.support.TestPki;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,11 +40,7 @@ class TlsTest {
     static final TestPki PROXY = new TestPki("front-proxy-ca");
 
     static {
-        try {
-            DIR = Files.createTempDirectory("ippool-tls-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        DIR = Scratch.directory("ippool-tls-");
     }
 
     /** TLS on, a client CA, RBAC letting group team-x read; anonymous requests not allowed. */

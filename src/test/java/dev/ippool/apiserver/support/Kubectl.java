@@ -34,7 +34,7 @@ public final class Kubectl {
 
     public Kubectl(String server, String namespace) {
         try {
-            this.dir = Files.createTempDirectory("kubectl-");
+            this.dir = Scratch.directory("kubectl-");
             this.kubeconfig = dir.resolve("config");
             Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: ippool\n  cluster:\n"
                     + "    server: " + server + "\ncontexts:\n- name: ippool\n  context:\n    cluster: ippool\n"
