@@ -65,6 +65,17 @@ final class Bed {
     }
 
     /**
+     * {@link Load#interleave(int, long, long, long, int, Load.Turn...)} at {@code concurrency}: the usual warm-up
+     * between the turns, then four rounds of blocks that take twice the window together, each block's first fifth
+     * unmeasured.
+     */
+    Load.Outcome[] interleave(int concurrency, Load.Turn... turns) throws Exception {
+        long block = 2 * mode.measureMillis() / (4L * turns.length);
+        return Load.interleave(Math.min(concurrency, mode.maxInFlight()), mode.warmupMillis(), block / 5, block, 4,
+                turns);
+    }
+
+    /**
      * {@link #load} after a fifth of the warm-up, measured over {@code measureShare} of the window: for a yardstick
      * of the harness's own (recorded, with no target of its own) that runs right after calls of the same kind have
      * warmed the generator and its server, and that a full run (20 min at most) has no room for at full length.

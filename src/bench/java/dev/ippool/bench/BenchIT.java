@@ -57,6 +57,15 @@ class BenchIT {
                 .isGreaterThanOrEqualTo(scenario(written, "B0-raw-txn-256-stored-watched").path("operations").asLong()
                         + scenario(written, "B0-raw-txn-serial-stored-watched-p50").path("operations").asLong());
         assertThat(written.path("facts").has("B2-create-serial-p50-over-stored-watched-ms")).isTrue();
+        // B1's POSTs ran in turns with the bare proxy's and R_txn's txn, and are set against the latter; each turn's
+        // cores cover its own blocks
+        assertThat(scenario(written, "B1-post-256").path("baseline").asDouble())
+                .isPositive().isEqualTo(written.path("facts").path("B1-raw-txn-256-alongside").asDouble());
+        assertThat(scenario(written, "B1-ceiling-proxy-post-256").path("baseline").asDouble())
+                .isEqualTo(written.path("facts").path("B1-raw-txn-256-alongside").asDouble());
+        assertThat(written.path("facts").path("B1-raw-txn-256-alongside-failures").asLong()).isZero();
+        assertThat(written.path("facts").path("B1-raw-txn-256-alongside-etcd-cpu-cores").asDouble()).isPositive();
+        assertThat(written.path("facts").path("B1-post-256-service-cpu-cores").asDouble()).isPositive();
         // B2's creates ran in turns with the bare proxy's and R_txn1's txn, and are set against the latter
         assertThat(scenario(written, "B2-create-serial-p50").path("baseline").asDouble())
                 .isPositive().isEqualTo(written.path("facts").path("B2-raw-txn-serial-alongside-p50").asDouble());

@@ -39,6 +39,8 @@ final class Load {
     private final int[] depth;
     /** The measured window's latencies (µs), once {@link #measure} has returned. */
     private Histogram measured;
+    /** The measured window's length, once {@link #measure} has returned. */
+    private double measuredSeconds;
     /** Runs the next operation when the previous one completed inline, so the stack never grows. */
     private final ExecutorService trampoline = Executors.newSingleThreadExecutor();
 
@@ -52,6 +54,18 @@ final class Load {
         return new Load(concurrency, op).measure(warmupMillis, measureMillis);
     }
 
+    /** One load's share of an interleaved run: its operation, and what runs around each of its blocks. */
+    record Turn(Op op, Runnable beforeBlock, Runnable afterBlock) {
+        Turn(Op op) {
+            this(op, () -> { }, () -> { });
+        }
+
+        /** A turn whose blocks {@code cpu} measures, and only those. */
+        static Turn measured(Op op, Cpu cpu) {
+            return new Turn(op, cpu::resume, cpu::pause);
+        }
+    }
+
     /**
      * Serial latencies of several servers taken under the same conditions: after a warm-up of each, {@code turns}
      * run one after another in blocks of {@code blockMillis}, one operation at a time, for {@code rounds} rounds;
@@ -60,8 +74,22 @@ final class Load {
      * serial latency, not that of a process woken cold for every operation.
      */
     static Outcome[] interleave(long warmupMillis, long blockMillis, int rounds, Op... turns) throws Exception {
-        for (Op turn : turns) {
-            run(1, 0, warmupMillis / turns.length, turn);
+        Turn[] plain = new Turn[turns.length];
+        for (int t = 0; t < turns.length; t++) {
+            plain[t] = new Turn(turns[t]);
+        }
+        return interleave(1, warmupMillis, 0, blockMillis, rounds, plain);
+    }
+
+    /**
+     * {@link #interleave(long, long, int, Op...)} with {@code concurrency} in flight: each block first runs
+     * {@code blockWarmupMillis} unmeasured, so the measured part starts once the previous turn's requests (and
+     * what they left a server doing) are over.
+     */
+    static Outcome[] interleave(int concurrency, long warmupMillis, long blockWarmupMillis, long blockMillis,
+            int rounds, Turn... turns) throws Exception {
+        for (Turn turn : turns) {
+            run(concurrency, 0, warmupMillis / turns.length, turn.op());
         }
         Histogram[] latencies = new Histogram[turns.length];
         for (int t = 0; t < turns.length; t++) {
@@ -72,10 +100,11 @@ final class Load {
         double[] seconds = new double[turns.length];
         for (int round = 0; round < rounds; round++) {
             for (int t = 0; t < turns.length; t++) {
-                Load load = new Load(1, turns[t]);
-                long started = System.nanoTime();
-                Outcome block = load.measure(0, blockMillis);
-                seconds[t] += (System.nanoTime() - started) / 1e9;
+                Load load = new Load(concurrency, turns[t].op());
+                turns[t].beforeBlock().run();
+                Outcome block = load.measure(blockWarmupMillis, blockMillis);
+                turns[t].afterBlock().run();
+                seconds[t] += load.measuredSeconds;
                 latencies[t].add(load.measured);
                 ops[t] += block.operations();
                 failures[t] += block.failures();
@@ -100,6 +129,7 @@ final class Load {
         Thread.sleep(measureMillis);
         measuring.set(false);
         long elapsed = System.nanoTime() - start;
+        measuredSeconds = elapsed / 1e9;
         measured = recorder.getIntervalHistogram();
         Histogram histogram = measured;
         stop.set(true);
