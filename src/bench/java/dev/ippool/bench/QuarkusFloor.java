@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -51,31 +50,35 @@ final class QuarkusFloor {
         }
     }
 
-    /** Trains the archive, then starts {@code starts} times; the milliseconds to each first answer, sorted. */
-    double[] starts(int starts) throws Exception {
-        Path archive = work.resolve("quarkus-floor-cds.jsa");
-        Files.deleteIfExists(archive);
+    /** Trains the class-data archive the measured starts map, on a start of the floor's own. */
+    void train() throws Exception {
+        Files.deleteIfExists(archive());
         // as src/main/docker/train-cds.sh trains the service's: a start, its probes, metrics and a first GET
-        try (Started training = start("-XX:ArchiveClassesAtExit=" + archive)) {
+        try (Started training = start("-XX:ArchiveClassesAtExit=" + archive())) {
             training.awaitOk(GET);
             training.send(training.management + "/q/health/ready");
             training.send(training.management + "/q/metrics");
         }
-        if (!Files.isRegularFile(archive)) {
+        if (!Files.isRegularFile(archive())) {
             throw new IllegalStateException("the floor's training start wrote no archive: see "
                     + work.resolve("quarkus-floor.log"));
         }
-        double[] millis = new double[starts];
-        for (int i = 0; i < starts; i++) {
-            try (Started started = start("-XX:SharedArchiveFile=" + archive)) {
-                millis[i] = started.awaitOk(GET);
-            }
+    }
+
+    /** One start with the archive {@link #train} wrote: the milliseconds to its first answer. */
+    double start() throws Exception {
+        double millis;
+        try (Started started = start("-XX:SharedArchiveFile=" + archive())) {
+            millis = started.awaitOk(GET);
         }
         if (Files.readString(work.resolve("quarkus-floor.log")).contains("Unable to use shared archive")) {
             throw new IllegalStateException("a floor start did not map its archive: see quarkus-floor.log");
         }
-        Arrays.sort(millis);
         return millis;
+    }
+
+    private Path archive() {
+        return work.resolve("quarkus-floor-cds.jsa");
     }
 
     private Started start(String archiveOption) throws Exception {

@@ -154,7 +154,9 @@ final class ScaleScenarios {
      * B9: the median of several starts against the benchmark's etcd, which holds B4's pools and more by now. As
      * the container image is built (src/main/docker/Dockerfile.jvm), a training start first archives the classes
      * a start and a first GET load (JDK dynamic class-data sharing); the measured starts map that archive. The
-     * same starts without it are recorded beside.
+     * same starts without it are recorded beside. The service's measured starts take turns with its two
+     * yardsticks' (the bare proxy, the Quarkus floor), one of each per round, so that all three are measured under
+     * the same conditions: one batch after the other, they measured the machine's drift as well.
      */
     private void startUp() throws Exception {
         String pool = Http.pools("bench-list") + "pool-00000";
@@ -173,28 +175,51 @@ final class ScaleScenarios {
         Arrays.sort(without);
         bed.results.fact("B9-without-archive-starts-millis", without[without.length / 2]);
         System.out.println("B9 starts without the archive (ms): " + Arrays.toString(without));
-        List<double[]> starts = new ArrayList<>();
-        for (int i = 0; i < bed.mode.starts(); i++) {
+        bed.etcd.getKVClient().put(io.etcd.jetcd.ByteSequence.from("/bench-proxy/g", StandardCharsets.UTF_8),
+                io.etcd.jetcd.ByteSequence.from(Http.pool("g", 1), StandardCharsets.UTF_8)).get();
+        QuarkusFloor floor = new QuarkusFloor(work);
+        floor.build();
+        floor.train();
+        double[] millis = new double[bed.mode.starts()];
+        double[] rss = new double[millis.length];
+        double[] bareMillis = new double[millis.length];
+        double[] floorMillis = new double[millis.length];
+        for (int i = 0; i < millis.length; i++) {
             try (Service service = Service.start(bed.service.env(), work.resolve("service-start.log"),
                     List.of("-XX:SharedArchiveFile=" + archive))) {
-                double millis = service.awaitOk(service.url() + pool, bed.token);
-                starts.add(new double[] {millis, service.rssBytes()});
+                millis[i] = service.awaitOk(service.url() + pool, bed.token);
+                rss[i] = service.rssBytes();
             }
+            try (Sidecar bare = Sidecar.start(ProxyCeiling.class, bed.etcdUrl)) {
+                bareMillis[i] = bare.awaitOk("/g");
+            }
+            floorMillis[i] = floor.start();
         }
         if (Files.readString(work.resolve("service-start.log")).contains("Unable to use shared archive")) {
             throw new IllegalStateException("a start did not map the class-data archive: see service-start.log");
         }
-        double[] millis = starts.stream().mapToDouble(s -> s[0]).sorted().toArray();
-        double[] rss = starts.stream().mapToDouble(s -> s[1]).sorted().toArray();
-        double medianMillis = millis[millis.length / 2];
-        double medianRss = rss[rss.length / 2] / 1e6;
+        double medianMillis = median(millis, "B9 starts (ms): ");
+        double medianRss = median(rss, "B9 RSS (bytes): ") / 1e6;
         bed.results.fact("B9-starts-millis", medianMillis);
         bed.results.fact("B9-rss-mb", medianRss);
         bed.results.fact("B9-pools-stored", bed.mode.startPools());
-        System.out.println("B9 starts (ms): " + Arrays.toString(millis));
         bed.results.add("B9-startup-first-get", medianMillis, "ms", 0, "< 1500 ms, RSS < 200 MB", new Load.Outcome(0,
                 medianMillis, millis[millis.length - 1], millis.length, 0), medianMillis < 1500 && medianRss < 200);
-        bareStartUp();
+        // the yardsticks: a JVM with Vert.x and jetcd and nothing else (ProxyCeiling), to its first GET through
+        // etcd; and this stack, Quarkus with the service's extensions, before any of the service's code runs
+        double bare = median(bareMillis, "B9 bare starts (ms): ");
+        bed.results.add("B9-ceiling-proxy-startup-first-get", bare, "ms", 0, "recorded", new Load.Outcome(0, bare,
+                bareMillis[bareMillis.length - 1], bareMillis.length, 0));
+        double floorMedian = median(floorMillis, "B9 Quarkus floor starts (ms): ");
+        bed.results.add("B9-ceiling-quarkus-startup-first-get", floorMedian, "ms", 0, "recorded",
+                new Load.Outcome(0, floorMedian, floorMillis[floorMillis.length - 1], floorMillis.length, 0));
+    }
+
+    /** Sorts {@code values} in place, prints them after {@code label}, and returns their median. */
+    private static double median(double[] values, String label) {
+        Arrays.sort(values);
+        System.out.println(label + Arrays.toString(values));
+        return values[values.length / 2];
     }
 
     /**
@@ -215,32 +240,5 @@ final class ScaleScenarios {
             throw new IllegalStateException("training the class-data archive failed (the script needs sh and curl: "
                     + "apt-get install curl): see " + work.resolve("service-start.log"));
         }
-    }
-
-    /**
-     * B9's yardstick: the same starts of {@link ProxyCeiling}, a JVM with Vert.x and jetcd and nothing else, to its
-     * first GET through etcd. What start-up costs on this machine before any framework or service code.
-     */
-    private void bareStartUp() throws Exception {
-        bed.etcd.getKVClient().put(io.etcd.jetcd.ByteSequence.from("/bench-proxy/g", StandardCharsets.UTF_8),
-                io.etcd.jetcd.ByteSequence.from(Http.pool("g", 1), StandardCharsets.UTF_8)).get();
-        double[] millis = new double[bed.mode.starts()];
-        for (int i = 0; i < millis.length; i++) {
-            try (Sidecar bare = Sidecar.start(ProxyCeiling.class, bed.etcdUrl)) {
-                millis[i] = bare.awaitOk("/g");
-            }
-        }
-        Arrays.sort(millis);
-        System.out.println("B9 bare starts (ms): " + Arrays.toString(millis));
-        double median = millis[millis.length / 2];
-        bed.results.add("B9-ceiling-proxy-startup-first-get", median, "ms", 0, "recorded", new Load.Outcome(0, median,
-                millis[millis.length - 1], millis.length, 0));
-        QuarkusFloor floor = new QuarkusFloor(work);
-        floor.build();
-        double[] floorMillis = floor.starts(bed.mode.starts());
-        System.out.println("B9 Quarkus floor starts (ms): " + Arrays.toString(floorMillis));
-        double floorMedian = floorMillis[floorMillis.length / 2];
-        bed.results.add("B9-ceiling-quarkus-startup-first-get", floorMedian, "ms", 0, "recorded",
-                new Load.Outcome(0, floorMedian, floorMillis[floorMillis.length - 1], floorMillis.length, 0));
     }
 }
