@@ -147,7 +147,13 @@ public class AuditLog {
         lines.add(new Line(auditId, request.uri(), info.verb(), user == null ? "" : user.name(),
                 user == null ? List.of() : user.groups(), info.apiGroup(), info.resource(), info.namespace(),
                 info.name(), code, latencyMs, String.valueOf(request.getHeader("User-Agent")),
-                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress()));
+                peer(request)));
+    }
+
+    /** The connection's peer: the router's request.remoteAddress() runs its forwarding parser on every call. */
+    private static String peer(HttpServerRequest request) {
+        var address = request.connection() == null ? null : request.connection().remoteAddress();
+        return address == null ? "" : address.hostAddress();
     }
 
     @PreDestroy

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -56,6 +57,23 @@ final class Continuations {
     static <T> Uni<T> answered(CompletionStage<T> stage, Executor home) {
         Uni<T> uni = Uni.createFrom().completionStage(stage);
         return stage.toCompletableFuture().isDone() ? uni : uni.emitOn(home);
+    }
+
+    /**
+     * For the Vert.x routes, called on a request's event loop: {@code then} gets the stage's outcome on that loop.
+     * The store answers on the loop's own gRPC channel, outside any Vert.x context, so the thread is compared,
+     * not the context; an answer from elsewhere (jetcd's loop, should the store fall back to it) hops back.
+     */
+    static <T> void onThisLoop(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        Context home = Vertx.currentContext();
+        Thread loop = Thread.currentThread();
+        stage.whenComplete((value, error) -> {
+            if (Thread.currentThread() == loop) {
+                then.accept(value, error);
+            } else {
+                home.runOnContext(v -> then.accept(value, error));
+            }
+        });
     }
 
     /** {@code answer} run on the worker pool, for a request that blocks. */

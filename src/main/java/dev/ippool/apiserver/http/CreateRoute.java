@@ -6,9 +6,7 @@ import dev.ippool.apiserver.api.RawJson;
 import dev.ippool.apiserver.api.WriteOptions;
 import dev.ippool.apiserver.registry.Warnings;
 import dev.ippool.apiserver.registry.Written;
-import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -65,8 +63,6 @@ public class CreateRoute {
         }
         String namespace = ctx.pathParam("namespace");
         String contentType = request.getHeader("Content-Type");
-        Context home = Vertx.currentContext();
-        Thread loop = Thread.currentThread();
         request.body().onComplete(read -> {
             if (read.failed()) {
                 answer(ctx.response(), null, read.cause(), null);
@@ -81,15 +77,7 @@ public class CreateRoute {
                 answer(ctx.response(), null, e, warnings);
                 return;
             }
-            // the store answers on this loop's own channel, outside any Vert.x context (so the thread is compared,
-            // not the context); should it fall back to jetcd, the answer comes back here
-            created.whenComplete((written, error) -> {
-                if (Thread.currentThread() == loop) {
-                    answer(ctx.response(), written, error, warnings);
-                } else {
-                    home.runOnContext(v -> answer(ctx.response(), written, error, warnings));
-                }
-            });
+            Continuations.onThisLoop(created, (written, error) -> answer(ctx.response(), written, error, warnings));
         });
         // Quarkus pauses a request until a handler takes its body, as Quarkus REST would
         request.resume();
@@ -109,13 +97,9 @@ public class CreateRoute {
             if (Long.parseLong(length) > Continuations.EVENT_LOOP_MAX_BYTES) {
                 return null;
             }
-            Responses.Target target = Responses.negotiate(headers.get("Accept"));
             Query parsed = Query.of(query.get());
-            String agent = headers.get("User-Agent");
-            WriteOptions options = parsed.writeOptions().withUserAgent(agent);
-            boolean plain = target.as() == null && target.mediaType().equals(Responses.JSON)
-                    && !Responses.pretty(agent, parsed) && !options.isDryRun();
-            return plain ? options : null;
+            WriteOptions options = parsed.writeOptions().withUserAgent(headers.get("User-Agent"));
+            return Responses.plainJson(headers, parsed) && !options.isDryRun() ? options : null;
         } catch (ApiException | IllegalArgumentException e) {
             // a 406, a length or query that does not parse: the resource answers them as it always has
             return null;

@@ -24,6 +24,8 @@ import java.util.function.BooleanSupplier;
 @Singleton
 public class Probes {
 
+    private final Map<String, BooleanSupplier> liveness = Map.of("ping", () -> true);
+
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
 
     public Probes(EtcdStore etcd, Store store, IppoolConfig config) {
@@ -54,8 +56,8 @@ public class Probes {
     }
 
     void install(@Observes Router router) {
-        router.route(HttpMethod.GET, "/livez").order(-900).handler(ctx -> answer(ctx, "livez",
-                Map.of("ping", () -> true)));
+        // /livez checks nothing that blocks: answered on the event loop, as cheap as a GET can be here
+        router.route(HttpMethod.GET, "/livez").order(-900).handler(ctx -> write(ctx, "livez", run(liveness)));
         router.route(HttpMethod.GET, "/readyz").order(-900).handler(ctx -> answer(ctx, "readyz", readiness));
         router.route(HttpMethod.GET, "/healthz").order(-900).handler(ctx -> answer(ctx, "healthz", readiness));
     }
@@ -66,29 +68,34 @@ public class Probes {
     }
 
     private static void answer(RoutingContext ctx, String probe, Map<String, BooleanSupplier> checks) {
-        boolean verbose = ctx.queryParams().contains("verbose");
         // the etcd check blocks on the network: never on the event loop
-        ctx.vertx().<List<String>>executeBlocking(() -> {
-            List<String> failed = new ArrayList<>();
-            StringBuilder lines = new StringBuilder();
-            checks.forEach((name, check) -> {
-                boolean ok = check.getAsBoolean();
-                lines.append(ok ? "[+]" + name + " ok\n" : "[-]" + name + " failed: reason withheld\n");
-                if (!ok) {
-                    failed.add(name);
-                }
-            });
-            failed.add(0, lines.toString());
-            return failed;
-        }, false).onComplete(result -> {
-            List<String> outcome = result.succeeded() ? result.result() : List.of("[-]probe failed\n", "probe");
-            boolean passed = outcome.size() == 1;
-            String body = passed ? (verbose ? outcome.get(0) + probe + " check passed\n" : "ok")
-                    : outcome.get(0) + probe + " check failed\n";
-            ctx.response().setStatusCode(passed ? 200 : 500)
-                    .putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-cache, private")
-                    .end(body);
+        ctx.vertx().<List<String>>executeBlocking(() -> run(checks), false).onComplete(result -> write(ctx, probe,
+                result.succeeded() ? result.result() : List.of("[-]probe failed\n", "probe")));
+    }
+
+    /** One {@code [+]/[-]} line per check, then the names of those that failed. */
+    private static List<String> run(Map<String, BooleanSupplier> checks) {
+        List<String> failed = new ArrayList<>();
+        StringBuilder lines = new StringBuilder();
+        checks.forEach((name, check) -> {
+            boolean ok = check.getAsBoolean();
+            lines.append(ok ? "[+]" + name + " ok\n" : "[-]" + name + " failed: reason withheld\n");
+            if (!ok) {
+                failed.add(name);
+            }
         });
+        failed.add(0, lines.toString());
+        return failed;
+    }
+
+    private static void write(RoutingContext ctx, String probe, List<String> outcome) {
+        boolean verbose = ctx.queryParams().contains("verbose");
+        boolean passed = outcome.size() == 1;
+        String body = passed ? (verbose ? outcome.get(0) + probe + " check passed\n" : "ok")
+                : outcome.get(0) + probe + " check failed\n";
+        ctx.response().setStatusCode(passed ? 200 : 500)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-cache, private")
+                .end(body);
     }
 }

@@ -76,6 +76,15 @@ public class Responses {
     }
 
     /**
+     * Whether a request with these headers and query is answered in plain JSON, the stored bytes as they are (no
+     * YAML, view or {@code pretty}): what the Vert.x routes serve. Throws the 406 of an Accept nothing matches.
+     */
+    static boolean plainJson(io.vertx.core.MultiMap headers, Query query) {
+        Target target = negotiate(headers.get("Accept"));
+        return target.as() == null && target.mediaType().equals(JSON) && !pretty(headers.get("User-Agent"), query);
+    }
+
+    /**
      * What the client asked for: JSON or YAML, and possibly a {@code meta.k8s.io} view of the object (kube's
      * negotiation with {@code AllowsMediaTypeTransform}). Ranges are tried by q-value then order; protobuf and
      * unknown transformations are skipped, so a client listing protobuf first gets its JSON alternative.

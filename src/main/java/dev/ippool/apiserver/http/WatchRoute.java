@@ -63,9 +63,12 @@ public class WatchRoute {
     }
 
     private void handle(RoutingContext ctx) {
-        Target target = parse(ctx.normalizedPath());
-        if (target == null || !(target.forced() || watchParam(ctx, true))) {
-            ctx.next(); // most requests are not watches: decide that before copying the query
+        String path = ctx.normalizedPath();
+        // most requests are not watches: decide that before parsing the path or copying the query
+        boolean watch = watchParam(ctx, true);
+        Target target = watch || path.contains("/watch/") ? parse(path) : null;
+        if (target == null || !(target.forced() || watch)) {
+            ctx.next();
             return;
         }
         Query query = Query.of(ctx.queryParams());

@@ -154,6 +154,8 @@ class SecurityTest {
         }
         request().header("Authorization", "Basic YWRtaW46YWRtaW4=").get(pools("x")).then().statusCode(401);
         request().get("/livez").then().statusCode(200).contentType("text/plain; charset=utf-8").body(equalTo("ok"));
+        request().get("/livez?verbose").then().statusCode(200).header("Cache-Control", "no-cache, private")
+                .header("X-Content-Type-Options", "nosniff").body(equalTo("[+]ping ok\nlivez check passed\n"));
         request().get("/readyz?verbose").then().statusCode(200)
                 .body(equalTo("[+]ping ok\n[+]etcd ok\n[+]informer-sync ok\nreadyz check passed\n"));
         request().get("/healthz").then().statusCode(200).body(equalTo("ok"));
