@@ -87,22 +87,23 @@ public class Gatekeeper {
         Guard.Identity identity = guard.authenticate(request.getHeader("Authorization"), peer(request), proxy);
         User user = identity.user();
         boolean apply = String.valueOf(request.getHeader("Content-Type")).startsWith("application/apply-patch");
-        boolean dryRun = "All".equals(request.getParam("dryRun"));
-        ctx.addEndHandler(v -> {
+        // the routing context's query, which the routes after this one read too (request.getParam decodes again)
+        boolean dryRun = "All".equals(queryParam(ctx, "dryRun"));
+        Runnable record = () -> {
             long nanos = System.nanoTime() - started;
             audit.record(auditId, user, info, request, response.getStatusCode(), nanos / 1_000_000);
             metrics.request(info, apply, dryRun, response.getStatusCode(), nanos);
-        });
-        if (identity.unauthorized()) {
-            fail(response, ApiException.of(401, "Unauthorized", "Unauthorized").status());
-            return;
-        }
-        if (!guard.authorize(user, info)) {
-            fail(response, forbidden(user, info));
+        };
+        Status refused = identity.unauthorized() ? ApiException.of(401, "Unauthorized", "Unauthorized").status()
+                : guard.authorize(user, info) ? null : forbidden(user, info);
+        if (refused != null) {
+            ctx.addEndHandler(v -> record.run());
+            fail(response, refused);
             return;
         }
         ctx.put(USER, user);
         if (info.verb().equals("watch")) {
+            ctx.addEndHandler(v -> record.run());
             ctx.next();
             return;
         }
@@ -110,6 +111,7 @@ public class Gatekeeper {
         int limit = info.mutating() ? limits.maxMutatingInFlight() : limits.maxReadonlyInFlight();
         if (inFlight.incrementAndGet() > limit) {
             inFlight.decrementAndGet();
+            ctx.addEndHandler(v -> record.run());
             // kube's maxinflight filter answers in plain text, with Go's http.Error
             response.setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .putHeader("X-Content-Type-Options", "nosniff").putHeader("Retry-After", "1")
@@ -123,11 +125,22 @@ public class Gatekeeper {
                         "Timeout: request did not complete within the allotted timeout", StatusDetails.empty()));
             }
         });
+        // one end handler, not two: each is a list entry and a completion the router runs per request
         ctx.addEndHandler(v -> {
             inFlight.decrementAndGet();
             ctx.vertx().cancelTimer(timer);
+            record.run();
         });
         ctx.next();
+    }
+
+    /** A query parameter, or null; a query that does not parse is the handler's to answer. */
+    private static String queryParam(RoutingContext ctx, String name) {
+        try {
+            return ctx.queryParams().get(name);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
