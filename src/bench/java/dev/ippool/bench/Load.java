@@ -50,6 +50,17 @@ final class Load {
         this.depth = new int[concurrency];
     }
 
+    /** {@code op} {@code times} in a row as one operation, successful when each was. */
+    static Op repeated(Op op, int times) {
+        return w -> {
+            CompletionStage<Boolean> chain = op.run(w);
+            for (int i = 1; i < times; i++) {
+                chain = chain.thenCompose(ok -> op.run(w).thenApply(next -> ok && next));
+            }
+            return chain;
+        };
+    }
+
     static Outcome run(int concurrency, long warmupMillis, long measureMillis, Op op) throws Exception {
         return new Load(concurrency, op).measure(warmupMillis, measureMillis);
     }
