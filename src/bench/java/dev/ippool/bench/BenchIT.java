@@ -66,6 +66,7 @@ class BenchIT {
         assertThat(written.path("facts").path("B1-raw-txn-256-alongside-failures").asLong()).isZero();
         assertThat(written.path("facts").path("B1-raw-txn-256-alongside-etcd-cpu-cores").asDouble()).isPositive();
         assertThat(written.path("facts").path("B1-post-256-service-cpu-cores").asDouble()).isPositive();
+        assertThat(written.path("facts").path("B3-get-cache-small-jit-settle-seconds").asDouble()).isPositive();
         // B2's creates ran in turns with the bare proxy's and R_txn1's txn, and are set against the latter
         assertThat(scenario(written, "B2-create-serial-p50").path("baseline").asDouble())
                 .isPositive().isEqualTo(written.path("facts").path("B2-raw-txn-serial-alongside-p50").asDouble());

@@ -153,9 +153,7 @@ final class CoreScenarios {
         bed.http.must("POST", NS, "application/json", Http.pool("b1-jit-small", 1));
         // both of the cached GET's paths: a small pool's is answered on the event loop, a 256-allocation pool's (over
         // 64 KB stored) on a worker; with the latter alone in the mix, B3's first scenario ran the former in C1's code.
-        // The small one's comes eight in a row: B3 runs it ~40 times as often as this mix does, and since it has a
-        // route of its own (GetRoute), one in eight requests of the mix left that route's code short of C2's
-        // thresholds (10x the default) by the settle's end: C2 then used 0.20-0.23 cores during B3 (runs 57, 58)
+        // The small one's comes eight in a row: B3 runs it ~40 times as often as the mix would (GetRoute's own code)
         Load.Op cachedSmall = Load.repeated(bed.httpOp("GET", NS + "b1-jit-small?resourceVersion=0", null, null), 8);
         Load.Op cached = bed.httpOp("GET", NS + "b1-jit-256?resourceVersion=0", null, null);
         Load.Op consistent = bed.httpOp("GET", NS + "b1-jit-small", null, null);
@@ -273,6 +271,10 @@ final class CoreScenarios {
         bed.http.must("POST", NS, "application/json", Http.pool("b3-small", 1));
         bed.http.must("POST", NS, "application/json", Http.pool("b3-256", 256));
         double ranges = bed.service.metric("etcd_request_duration_seconds_count{operation=\"get\"");
+        // at this rate C2 goes on compiling Netty's and the JDK's I/O code for 20-30 s (its thresholds are ten times
+        // the default), past the 10 s warm-up: 0.20-0.25 cores of the measured window in runs 57-59
+        bed.settleJit("B3-get-cache-small", bed.service.pid(), 64,
+                bed.httpOp("GET", NS + "b3-small?resourceVersion=0", null, null));
         Cpu cacheSmallCpu = Cpu.measure(java.util.Map.of("service", bed.service.pid()));
         Load.Outcome cacheSmall = bed.http(64, "GET", w -> NS + "b3-small?resourceVersion=0", null, null);
         cacheSmallCpu.record(results, "B3-get-cache-small");
