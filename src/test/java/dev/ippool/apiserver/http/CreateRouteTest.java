@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ippool.apiserver.api.WriteOptions;
+import dev.ippool.apiserver.support.RouteProbes;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.MultiMap;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URL;
@@ -74,7 +74,7 @@ class CreateRouteTest {
         assertThat(plain(Map.of("Content-Length", "120", "User-Agent", "curl/8.5.0"), "")).as("pretty").isNull();
         assertThat(plain(Map.of("Content-Length", "120"), "pretty=true")).isNull();
         assertThat(plain(Map.of("Content-Length", "120"), "dryRun=All")).isNull();
-        assertThat(CreateRoute.plainCreate(headers(Map.of("Content-Length", "120")), () -> {
+        assertThat(CreateRoute.plainCreate(RouteProbes.headers(Map.of("Content-Length", "120")), () -> {
             throw new IllegalArgumentException("bad query");
         })).as("a malformed query").isNull();
     }
@@ -149,12 +149,7 @@ class CreateRouteTest {
             out.write(body);
         }
         assertThat(c.getResponseCode()).isEqualTo(201);
-        List<String> names = new java.util.ArrayList<>();
-        for (int i = 1; c.getHeaderFieldKey(i) != null; i++) {
-            names.add(c.getHeaderFieldKey(i));
-        }
-        c.getInputStream().readAllBytes();
-        return names;
+        return RouteProbes.headerNames(c);
     }
 
     /** One answer, less what differs between any two requests (Audit-Id) and how the body was framed. */
@@ -187,18 +182,6 @@ class CreateRouteTest {
     }
 
     private static WriteOptions plain(Map<String, String> headers, String query) {
-        MultiMap params = MultiMap.caseInsensitiveMultiMap();
-        for (String pair : query.split("&")) {
-            if (!pair.isEmpty()) {
-                params.add(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-        }
-        return CreateRoute.plainCreate(headers(headers), () -> params);
-    }
-
-    private static MultiMap headers(Map<String, String> headers) {
-        MultiMap map = MultiMap.caseInsensitiveMultiMap();
-        headers.forEach(map::add);
-        return map;
+        return CreateRoute.plainCreate(RouteProbes.headers(headers), () -> RouteProbes.query(query));
     }
 }

@@ -7,9 +7,9 @@ import static dev.ippool.apiserver.support.Api.pools;
 import static dev.ippool.apiserver.support.Api.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ippool.apiserver.support.RouteProbes;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.MultiMap;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -60,7 +60,7 @@ class GetRouteTest {
         assertThat(plain(Map.of("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io"), "")).isNull();
         assertThat(plain(Map.of("User-Agent", "curl/8.5.0"), "")).as("pretty").isNull();
         assertThat(plain(Map.of(), "pretty=true")).isNull();
-        assertThat(GetRoute.plainGet(headers(Map.of()), () -> {
+        assertThat(GetRoute.plainGet(RouteProbes.headers(Map.of()), () -> {
             throw new IllegalArgumentException("bad query");
         })).as("a malformed query").isNull();
     }
@@ -117,12 +117,7 @@ class GetRouteTest {
                 + pools(namespace) + "/" + name + "?" + query).toURL().openConnection();
         c.setRequestProperty("User-Agent", "ippool-tests/1.0");
         assertThat(c.getResponseCode()).isEqualTo(200);
-        List<String> names = new java.util.ArrayList<>();
-        for (int i = 1; c.getHeaderFieldKey(i) != null; i++) {
-            names.add(c.getHeaderFieldKey(i));
-        }
-        c.getInputStream().readAllBytes();
-        return names;
+        return RouteProbes.headerNames(c);
     }
 
     /** One answer, less what differs between any two requests (Audit-Id). */
@@ -147,18 +142,6 @@ class GetRouteTest {
     }
 
     private static String plain(Map<String, String> headers, String query) {
-        MultiMap params = MultiMap.caseInsensitiveMultiMap();
-        for (String pair : query.split("&")) {
-            if (!pair.isEmpty()) {
-                params.add(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-        }
-        return GetRoute.plainGet(headers(headers), () -> params);
-    }
-
-    private static MultiMap headers(Map<String, String> headers) {
-        MultiMap map = MultiMap.caseInsensitiveMultiMap();
-        headers.forEach(map::add);
-        return map;
+        return GetRoute.plainGet(RouteProbes.headers(headers), () -> RouteProbes.query(query));
     }
 }
